@@ -1,0 +1,78 @@
+package org.trainer4j.core.data;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Record;
+import ai.djl.translate.Batchifier;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Examples the Trainer can index and batch: a DJL {@link RandomAccessDataset}, or a list and a collator. */
+public interface TrainerDataset {
+  /** Number of examples. */
+  int size();
+
+  /** The examples at these indices as one batch, with arrays created in {@code manager}. */
+  Batch batch(NDManager manager, int[] indices);
+
+  /** A DJL dataset; records are stacked along a new first axis. */
+  static TrainerDataset of(RandomAccessDataset dataset) {
+    long size = dataset.size();
+    if (size > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("datasets of more than " + Integer.MAX_VALUE + " examples are not supported, got " + size);
+    }
+    return new TrainerDataset() {
+      @Override
+      public int size() {
+        return (int) size;
+      }
+
+      @Override
+      public Batch batch(NDManager manager, int[] indices) {
+        NDList[] data = new NDList[indices.length];
+        NDList[] labels = new NDList[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+          Record record;
+          try {
+            record = dataset.get(manager, indices[i]);
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot read example " + indices[i] + " of the dataset", e);
+          }
+          data[i] = record.getData();
+          labels[i] = record.getLabels();
+        }
+        NDList x = Batchifier.STACK.batchify(data);
+        NDList y = labels[0].isEmpty() ? new NDList() : Batchifier.STACK.batchify(labels);
+        for (int i = 0; i < indices.length; i++) {
+          data[i].close();
+          labels[i].close();
+        }
+        return new Batch(x, y, indices.length);
+      }
+    };
+  }
+
+  /** A list of examples of any type, batched by {@code collator}. */
+  static <T> TrainerDataset of(List<T> examples, DataCollator<T> collator) {
+    List<T> items = List.copyOf(examples);
+    return new TrainerDataset() {
+      @Override
+      public int size() {
+        return items.size();
+      }
+
+      @Override
+      public Batch batch(NDManager manager, int[] indices) {
+        List<T> picked = new ArrayList<>(indices.length);
+        for (int i : indices) {
+          picked.add(items.get(i));
+        }
+        return collator.collate(picked, manager);
+      }
+    };
+  }
+
+}

@@ -1,0 +1,21 @@
+package org.trainer4j.core.optim;
+
+/**
+ * Updates the trainable parameters from their gradients, following one of PyTorch's update formulas.
+ * Created by {@link Optimizers#create} for the parameters of a model; the Trainer calls {@link
+ * #step(double)} once per optimizer step, after gradients were accumulated and clipped.
+ */
+public interface Optimizer extends AutoCloseable {
+  /** The HF name of this optimizer, e.g. {@code adamw_torch}. */
+  String name();
+
+  /** Applies one update to every parameter, at this learning rate. */
+  void step(double learningRate);
+
+  /** Number of {@link #step(double)} calls so far (including those restored from a checkpoint). */
+  long stepCount();
+
+  /** Frees the optimizer's state arrays. */
+  @Override
+  void close();
+}
