@@ -147,6 +147,8 @@ final class KeywordArguments {
   <T> T build(Supplier<T> settings) {
     try {
       return settings.get();
+    } catch (BadValue e) {
+      throw e;
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(option + " for " + owner + ": " + e.getMessage(), e);
     }
@@ -160,8 +162,16 @@ final class KeywordArguments {
   }
 
   private IllegalArgumentException bad(String key, Object value, String allowed) {
-    return new IllegalArgumentException(
-        option + " " + key + "=" + value + " is not allowed for " + owner + "; use " + allowed);
+    return new BadValue(option + " " + key + "=" + value + " is not allowed for " + owner + "; use " + allowed);
+  }
+
+  /** A value this class rejected: its message already says where it came from. */
+  private static final class BadValue extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    BadValue(String message) {
+      super(message);
+    }
   }
 
   /** The common check of settings records: {@code name=value is not allowed; use allowed}. */
