@@ -16,14 +16,14 @@ import org.trainer4j.core.data.DataCollator;
 import org.trainer4j.core.data.TrainerDataset;
 
 /** Small real models and datasets for tests. */
-final class Fixtures {
+public final class Fixtures {
   private Fixtures() {}
 
   /** One labelled point. */
-  record Example(float[] features, int label) {}
+  public record Example(float[] features, int label) {}
 
   /** Two Gaussian blobs in 2-D, centred at (-2,-2) and (2,2): separable, so a model can reach ~100%. */
-  static List<Example> blobs(int n, long seed) {
+  public static List<Example> blobs(int n, long seed) {
     Random random = new Random(seed);
     List<Example> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -34,7 +34,7 @@ final class Fixtures {
     return out;
   }
 
-  static final DataCollator<Example> COLLATOR = (examples, manager) -> {
+  public static final DataCollator<Example> COLLATOR = (examples, manager) -> {
     float[][] x = new float[examples.size()][];
     int[] y = new int[examples.size()];
     for (int i = 0; i < examples.size(); i++) {
@@ -46,12 +46,12 @@ final class Fixtures {
     return new Batch(new NDList(features), new NDList(labels), examples.size());
   };
 
-  static TrainerDataset dataset(List<Example> examples) {
+  public static TrainerDataset dataset(List<Example> examples) {
     return TrainerDataset.of(examples, COLLATOR);
   }
 
   /** A 2 → hidden → 2 MLP. */
-  static Model mlp(int hidden) {
+  public static Model mlp(int hidden) {
     Model model = Model.newInstance("mlp");
     model.setBlock(new SequentialBlock()
         .add(Linear.builder().setUnits(hidden).build())
