@@ -67,7 +67,7 @@ public final class AdamW extends TorchOptimizer {
     NDArray second = expAvgSq;
     if (settings.amsgrad()) {
       NDArray max = state.get("max_exp_avg_sq");
-      scratch.keep(max.maximum(expAvgSq)).copyTo(max);
+      replace(max, max.maximum(expAvgSq));
       second = max;
     }
     NDArray denom = scratch.keep(second.sqrt()).divi(biasCorrection2Sqrt).addi(settings.epsilon());

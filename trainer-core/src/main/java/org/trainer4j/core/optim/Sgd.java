@@ -59,7 +59,7 @@ public final class Sgd extends TorchOptimizer {
     if (settings.momentum() != 0) {
       NDArray buffer = state.get(BUFFER);
       if (step == 1) {
-        d.copyTo(buffer);
+        replace(buffer, d.duplicate());
       } else {
         buffer.muli(settings.momentum()).addi(scratch.keep(d.mul(1 - settings.dampening())));
       }

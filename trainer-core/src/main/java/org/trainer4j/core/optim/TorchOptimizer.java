@@ -126,26 +126,36 @@ abstract class TorchOptimizer implements Optimizer {
   @Override
   public final OptimizerState state() {
     ensureOpen();
-    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    Map<String, NDArray> arrays = new LinkedHashMap<>();
     Set<String> live = liveStateNames(steps);
     for (int i = 0; i < parameters.size(); i++) {
       for (Map.Entry<String, NDArray> e : states.get(i).entrySet()) {
         if (live.contains(e.getKey())) {
-          tensors.put(key(parameters.get(i), e.getKey()), HostTensor.of(e.getValue()));
+          arrays.put(key(parameters.get(i), e.getKey()), e.getValue());
         }
       }
     }
-    return new OptimizerState(name, steps, hyperparameters(), tensors);
+    Map<String, Object> scalars = new LinkedHashMap<>();
+    scalars.put("optimizer", name);
+    scalars.put("step", steps);
+    scalars.put("hyperparameters", hyperparameters());
+    return new OptimizerState(arrays, scalars);
   }
 
   @Override
   public final void loadState(OptimizerState state) {
     ensureOpen();
-    if (!state.optimizer().equals(name)) {
-      throw new IllegalArgumentException("optimizer state was saved by optim=" + state.optimizer()
+    Object savedName = state.scalars().get("optimizer");
+    if (savedName == null) {
+      throw new IllegalArgumentException(
+          "optimizer state has no 'optimizer' scalar (the optim that saved it); cannot load it into optim=" + name);
+    }
+    if (!name.equals(savedName)) {
+      throw new IllegalArgumentException("optimizer state was saved by optim=" + savedName
           + " and cannot be loaded into optim=" + name);
     }
-    Set<String> live = liveStateNames(state.step());
+    long savedStep = savedStep(state.scalars().get("step"));
+    Set<String> live = liveStateNames(savedStep);
     Map<String, NDArray> targets = new LinkedHashMap<>();
     for (int i = 0; i < parameters.size(); i++) {
       for (Map.Entry<String, NDArray> e : states.get(i).entrySet()) {
@@ -154,20 +164,22 @@ abstract class TorchOptimizer implements Optimizer {
         }
       }
     }
-    checkKeys(targets.keySet(), state.tensors().keySet(), state.step());
+    checkKeys(targets.keySet(), state.arrays().keySet(), savedStep);
     targets.forEach((key, array) -> {
-      HostTensor saved = state.tensors().get(key);
-      if (!saved.shape().equals(array.getShape())) {
-        throw new IllegalArgumentException("optimizer state " + key + " has shape " + saved.shape()
-            + " but the parameter has shape " + array.getShape());
+      NDArray saved = state.arrays().get(key);
+      if (!saved.getShape().equals(array.getShape()) || saved.getDataType() != DataType.FLOAT32) {
+        throw new IllegalArgumentException("optimizer state " + key + " is " + saved.getDataType() + " of shape "
+            + saved.getShape() + " but the parameter is float32 of shape " + array.getShape());
       }
     });
-    warnOnChangedSettings(state.hyperparameters());
+    if (state.scalars().get("hyperparameters") instanceof Map<?, ?> saved) {
+      warnOnChangedSettings(saved);
+    }
     for (int i = 0; i < parameters.size(); i++) {
       for (Map.Entry<String, NDArray> e : states.get(i).entrySet()) {
-        HostTensor saved = state.tensors().get(key(parameters.get(i), e.getKey()));
-        if (saved != null) {
-          saved.copyInto(e.getValue());
+        NDArray saved = state.arrays().get(key(parameters.get(i), e.getKey()));
+        if (saved != null && live.contains(e.getKey())) {
+          e.getValue().set(saved.toByteBuffer());
         } else {
           float[] fill = new float[Math.toIntExact(e.getValue().size())];
           Arrays.fill(fill, stateFill.get(e.getKey()));
@@ -175,7 +187,23 @@ abstract class TorchOptimizer implements Optimizer {
         }
       }
     }
-    steps = state.step();
+    steps = savedStep;
+  }
+
+  private static long savedStep(Object step) {
+    if (!(step instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 0) {
+      throw new IllegalArgumentException("optimizer state scalar 'step' is " + step
+          + "; expected a whole number, 0 or more");
+    }
+    return n.longValue();
+  }
+
+  /**
+   * Puts a newly computed array in place of a state array, natively (no copy through the heap). The
+   * state array keeps its identity and owner; {@code fresh} is released.
+   */
+  static void replace(NDArray stateArray, NDArray fresh) {
+    stateArray.intern(fresh);
   }
 
   @Override
@@ -212,11 +240,11 @@ abstract class TorchOptimizer implements Optimizer {
     return keys.size() > LISTED_KEYS ? shown + " and " + (keys.size() - LISTED_KEYS) + " more" : shown;
   }
 
-  private void warnOnChangedSettings(Map<String, Object> saved) {
+  private void warnOnChangedSettings(Map<?, ?> saved) {
     Map<String, Object> current = hyperparameters();
     List<String> changes = new ArrayList<>();
     Set<String> keys = new HashSet<>(current.keySet());
-    keys.addAll(saved.keySet());
+    saved.keySet().forEach(k -> keys.add(String.valueOf(k)));
     for (String k : keys.stream().sorted().toList()) {
       if (!Objects.equals(comparable(saved.get(k)), comparable(current.get(k)))) {
         changes.add(k + " " + saved.get(k) + " -> " + current.get(k));

@@ -3,15 +3,19 @@ package org.trainer4j.core.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
-/** PyTorch's {@code torch.nn.utils.clip_grad_norm_}, which HF's Trainer applies when {@code max_grad_norm > 0}. */
-public final class GradientClipping {
-  private GradientClipping() {}
+/** Operations on the gradients of all trainable parameters at once. */
+public final class Gradients {
+  private Gradients() {}
 
   /**
-   * Computes the L2 norm of all gradients together (as one vector, in float32 like PyTorch) and, when
-   * it exceeds {@code maxNorm}, scales every gradient in place by {@code maxNorm / (norm + 1e-6)}.
+   * PyTorch's {@code torch.nn.utils.clip_grad_norm_}, which HF's Trainer applies when {@code
+   * max_grad_norm > 0}: computes the L2 norm of all gradients together (as one vector, in float32 like
+   * PyTorch) and, when it exceeds {@code maxNorm}, scales every gradient in place by {@code maxNorm /
+   * (norm + 1e-6)}.
    *
    * <p>A non-finite norm is not an error (PyTorch's {@code error_if_nonfinite=False}): the gradients
    * are scaled by the resulting factor all the same, NaN for a NaN norm (every gradient becomes NaN)
@@ -22,7 +26,7 @@ public final class GradientClipping {
    * @return the norm before clipping (HF logs it as {@code grad_norm}); 0 without parameters
    * @throws IllegalArgumentException if {@code maxNorm} is not a positive number
    */
-  public static double clipGradNorm(List<NamedParameter> parameters, double maxNorm) {
+  public static double clipByGlobalNorm(List<NamedParameter> parameters, double maxNorm) {
     if (!(maxNorm > 0)) {
       throw new IllegalArgumentException("max_grad_norm=" + maxNorm + " is not allowed for clipping; use a"
           + " positive number (0 turns clipping off in the Trainer)");
@@ -58,6 +62,19 @@ public final class GradientClipping {
       }
     } finally {
       norms.close();
+    }
+  }
+
+  /**
+   * Sets every gradient to zero, ready for the next accumulation window: a fill, so that NaN and
+   * infinite gradients of a bad step are cleared too (multiplying by 0 would keep them NaN).
+   */
+  public static void zero(List<NamedParameter> parameters) {
+    for (NamedParameter p : parameters) {
+      // A scalar array of our own: DJL's set(index, Number) leaves its scalar in the model's manager.
+      try (NDArray g = p.array().getGradient(); NDArray zero = g.getManager().zeros(new Shape(), g.getDataType())) {
+        g.set(new NDIndex("..."), zero);
+      }
     }
   }
 }
