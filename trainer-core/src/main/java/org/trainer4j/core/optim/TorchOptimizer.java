@@ -126,15 +126,7 @@ abstract class TorchOptimizer implements Optimizer {
   @Override
   public final OptimizerState state() {
     ensureOpen();
-    Map<String, NDArray> arrays = new LinkedHashMap<>();
-    Set<String> live = liveStateNames(steps);
-    for (int i = 0; i < parameters.size(); i++) {
-      for (Map.Entry<String, NDArray> e : states.get(i).entrySet()) {
-        if (live.contains(e.getKey())) {
-          arrays.put(key(parameters.get(i), e.getKey()), e.getValue());
-        }
-      }
-    }
+    Map<String, NDArray> arrays = liveArrays(steps);
     Map<String, Object> scalars = new LinkedHashMap<>();
     scalars.put("optimizer", name);
     scalars.put("step", steps);
@@ -155,15 +147,7 @@ abstract class TorchOptimizer implements Optimizer {
           + " and cannot be loaded into optim=" + name);
     }
     long savedStep = savedStep(state.scalars().get("step"));
-    Set<String> live = liveStateNames(savedStep);
-    Map<String, NDArray> targets = new LinkedHashMap<>();
-    for (int i = 0; i < parameters.size(); i++) {
-      for (Map.Entry<String, NDArray> e : states.get(i).entrySet()) {
-        if (live.contains(e.getKey())) {
-          targets.put(key(parameters.get(i), e.getKey()), e.getValue());
-        }
-      }
-    }
+    Map<String, NDArray> targets = liveArrays(savedStep);
     checkKeys(targets.keySet(), state.arrays().keySet(), savedStep);
     targets.forEach((key, array) -> {
       NDArray saved = state.arrays().get(key);
@@ -175,19 +159,32 @@ abstract class TorchOptimizer implements Optimizer {
     if (state.scalars().get("hyperparameters") instanceof Map<?, ?> saved) {
       warnOnChangedSettings(saved);
     }
+    // State that did not exist yet at the saved step (SGD's momentum buffer) starts over.
     for (int i = 0; i < parameters.size(); i++) {
       for (Map.Entry<String, NDArray> e : states.get(i).entrySet()) {
-        NDArray saved = state.arrays().get(key(parameters.get(i), e.getKey()));
-        if (saved != null && live.contains(e.getKey())) {
-          e.getValue().set(saved.toByteBuffer());
-        } else {
+        if (!targets.containsKey(key(parameters.get(i), e.getKey()))) {
           float[] fill = new float[Math.toIntExact(e.getValue().size())];
           Arrays.fill(fill, stateFill.get(e.getKey()));
           e.getValue().set(fill);
         }
       }
     }
+    targets.forEach((key, array) -> array.set(state.arrays().get(key).toByteBuffer()));
     steps = savedStep;
+  }
+
+  /** The state arrays that exist after {@code steps} steps, by checkpoint name. */
+  private Map<String, NDArray> liveArrays(long steps) {
+    Set<String> live = liveStateNames(steps);
+    Map<String, NDArray> arrays = new LinkedHashMap<>();
+    for (int i = 0; i < parameters.size(); i++) {
+      for (Map.Entry<String, NDArray> e : states.get(i).entrySet()) {
+        if (live.contains(e.getKey())) {
+          arrays.put(key(parameters.get(i), e.getKey()), e.getValue());
+        }
+      }
+    }
+    return arrays;
   }
 
   private static long savedStep(Object step) {
