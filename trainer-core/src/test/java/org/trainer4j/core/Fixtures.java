@@ -50,6 +50,26 @@ public final class Fixtures {
     return TrainerDataset.of(examples, COLLATOR);
   }
 
+  /** A 2 → hidden → dropout → 2 MLP, so that dropout randomness is part of what a resume must repeat. */
+  public static Model mlpWithDropout(int hidden, float dropout) {
+    Model model = Model.newInstance("mlp-dropout");
+    model.setBlock(new SequentialBlock()
+        .add(Linear.builder().setUnits(hidden).build())
+        .add(Activation::relu)
+        .add(ai.djl.nn.norm.Dropout.builder().optRate(dropout).build())
+        .add(Linear.builder().setUnits(2).build()));
+    return model;
+  }
+
+  /** Every parameter's values, by name, to compare two models bit for bit. */
+  public static java.util.Map<String, float[]> parameters(Model model) {
+    java.util.Map<String, float[]> out = new java.util.LinkedHashMap<>();
+    for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : model.getBlock().getParameters()) {
+      out.put(p.getKey(), p.getValue().getArray().toFloatArray());
+    }
+    return out;
+  }
+
   /** A 2 → hidden → 2 MLP. */
   public static Model mlp(int hidden) {
     Model model = Model.newInstance("mlp");
