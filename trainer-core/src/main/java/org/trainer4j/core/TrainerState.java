@@ -6,14 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.trainer4j.core.callback.ExportableState;
 import org.trainer4j.core.json.PyJson;
 
 /**
@@ -87,8 +85,9 @@ public final class TrainerState {
   public Optional<String> trialName() { return Optional.ofNullable(trialName); }
   public Map<String, Object> trialParams() { return trialParams == null ? Map.of() : Collections.unmodifiableMap(trialParams); }
   /**
-   * Exported state of stateful callbacks, by simple class name: {@code {"args": {...}, "attributes":
-   * {...}}}, or a list of those when several callbacks share a class.
+   * Exported state of stateful callbacks (see {@link org.trainer4j.core.callback.ExportableState}), by
+   * simple class name: {@code {"args": {...}, "attributes": {...}}}, or a list of those when several
+   * callbacks share a class.
    */
   public Map<String, Object> statefulCallbacks() { return Collections.unmodifiableMap(statefulCallbacks); }
 
@@ -111,65 +110,6 @@ public final class TrainerState {
   /** Replaces {@link #statefulCallbacks()} (values as JSON values: maps, lists, numbers, strings). */
   public void setStatefulCallbacks(Map<String, ?> v) {
     statefulCallbacks = castMap(PyJson.normalize(Objects.requireNonNull(v, "stateful_callbacks")));
-  }
-
-  /**
-   * Records the state of every {@link ExportableState} among {@code callbacks} in {@link
-   * #statefulCallbacks()}, as HF does when it saves a checkpoint: keyed by simple class name, a list
-   * when several share a class. Other objects are skipped. HF passes the callbacks and then the
-   * {@link TrainerControl}.
-   */
-  public void exportCallbackStates(Collection<?> callbacks) {
-    Map<String, Object> exported = new LinkedHashMap<>();
-    for (Object callback : callbacks) {
-      if (!(callback instanceof ExportableState stateful)) {
-        continue;
-      }
-      Map<String, Object> state = new LinkedHashMap<>();
-      state.put("args", PyJson.normalize(stateful.stateArgs()));
-      state.put("attributes", PyJson.normalize(stateful.stateAttributes()));
-      String name = callback.getClass().getSimpleName();
-      Object previous = exported.get(name);
-      if (previous == null) {
-        exported.put(name, state);
-      } else if (previous instanceof List<?> list) {
-        castList(list).add(state);
-      } else {
-        exported.put(name, new ArrayList<>(List.of(previous, state)));
-      }
-    }
-    statefulCallbacks = exported;
-  }
-
-  /**
-   * Restores the {@link ExportableState}s among {@code callbacks} from {@link #statefulCallbacks()}:
-   * the n-th callback of a class gets the n-th entry saved under that class's simple name, as HF's
-   * {@code _load_callback_state}.
-   *
-   * @return the names saved in the state that no given callback matched (HF warns about them)
-   */
-  public List<String> restoreCallbackStates(Collection<?> callbacks) {
-    List<String> notFound = new ArrayList<>();
-    for (Map.Entry<String, Object> saved : statefulCallbacks.entrySet()) {
-      List<?> entries = saved.getValue() instanceof List<?> list ? list : List.of(saved.getValue());
-      List<ExportableState> targets = new ArrayList<>();
-      for (Object callback : callbacks) {
-        if (callback instanceof ExportableState s && callback.getClass().getSimpleName().equals(saved.getKey())) {
-          targets.add(s);
-        }
-      }
-      if (targets.isEmpty()) {
-        notFound.add(saved.getKey());
-      }
-      for (int i = 0; i < Math.min(targets.size(), entries.size()); i++) {
-        if (!(entries.get(i) instanceof Map<?, ?> entry)) {
-          throw new IllegalArgumentException("stateful_callbacks." + saved.getKey() + " must hold {\"args\": {...},"
-              + " \"attributes\": {...}} objects, got " + entries.get(i));
-        }
-        targets.get(i).restoreState(mapOrEmpty(entry.get("args")), mapOrEmpty(entry.get("attributes")));
-      }
-    }
-    return notFound;
   }
 
   /** Appends one row to {@link #logHistory()}. */
@@ -341,18 +281,9 @@ public final class TrainerState {
     return v == null ? null : castMap((Map<?, ?>) v);
   }
 
-  private static Map<String, Object> mapOrEmpty(Object v) {
-    return v instanceof Map<?, ?> map ? castMap(map) : Map.of();
-  }
-
   @SuppressWarnings("unchecked")
   private static Map<String, Object> castMap(Object map) {
     return (Map<String, Object>) map;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Object> castList(List<?> list) {
-    return (List<Object>) list;
   }
 
   @Override

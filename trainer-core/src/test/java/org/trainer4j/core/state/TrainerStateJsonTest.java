@@ -3,6 +3,7 @@ package org.trainer4j.core.state;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.trainer4j.core.TrainerControl;
 import org.trainer4j.core.TrainerState;
+import org.trainer4j.core.callback.EarlyStoppingCallback;
 import org.trainer4j.core.callback.ExportableState;
 import org.trainer4j.core.json.PyJson;
 
@@ -78,36 +80,32 @@ class TrainerStateJsonTest {
   }
 
   @Test
-  void statefulCallbacksOfTheSampleRestoreTheControlAndEarlyStopping() throws IOException {
-    TrainerState state = TrainerState.fromJson(text("hf_realistic.json"));
+  void statefulCallbacksWrittenByHfRestoreTheControlAndEarlyStopping() throws IOException {
+    Map<String, Object> saved = TrainerState.fromJson(text("hf_realistic.json")).statefulCallbacks();
     TrainerControl control = new TrainerControl();
-    EarlyStoppingCallback early = new EarlyStoppingCallback(1, 0.0);
+    EarlyStoppingCallback early = new EarlyStoppingCallback();
 
-    List<String> notFound = state.restoreCallbackStates(List.of(early, control));
+    restore(control, saved.get("TrainerControl"));
+    restore(early, saved.get("EarlyStoppingCallback"));
 
-    assertEquals(List.of(), notFound);
     assertTrue(control.shouldSave());
     assertTrue(control.shouldTrainingStop());
     assertFalse(control.shouldLog());
-    assertEquals(3, early.patience);
-    assertEquals(0.001, early.threshold);
-    assertEquals(1, early.counter);
+    assertEquals(Map.of("early_stopping_patience", 3, "early_stopping_threshold", 0.001), early.stateArgs());
+    assertEquals(1, early.patienceCounter());
   }
 
   @Test
-  void severalCallbacksOfOneClassAreRestoredInOrderAndUnmatchedNamesReported() throws IOException {
-    TrainerState state = TrainerState.fromJson(text("hf_quirks.json"));
-    EarlyStoppingCallback first = new EarlyStoppingCallback(1, 0.0);
-    EarlyStoppingCallback second = new EarlyStoppingCallback(1, 0.0);
+  void severalCallbacksOfOneClassAreReadAsAListInOrder() throws IOException {
+    Object saved = TrainerState.fromJson(text("hf_quirks.json")).statefulCallbacks().get("EarlyStoppingCallback");
+    List<?> entries = assertInstanceOf(List.class, saved);
+    EarlyStoppingCallback second = new EarlyStoppingCallback();
 
-    List<String> notFound = state.restoreCallbackStates(List.of(first, second));
+    restore(second, entries.get(1));
 
-    assertEquals(List.of("TrainerControl"), notFound);
-    assertEquals(2, first.patience);
-    assertEquals(0, first.counter);
-    assertEquals(5, second.patience);
-    assertEquals(1e-05, second.threshold);
-    assertEquals(4, second.counter);
+    assertEquals(2, entries.size());
+    assertEquals(Map.of("early_stopping_patience", 5, "early_stopping_threshold", 1e-05), second.stateArgs());
+    assertEquals(4, second.patienceCounter());
   }
 
   @Test
@@ -173,8 +171,8 @@ class TrainerStateJsonTest {
     control.setShouldSave(true);
     control.setShouldLog(true);
     EarlyStoppingCallback early = new EarlyStoppingCallback(3, 0.0);
-    early.counter = 2;
-    state.exportCallbackStates(List.of(early, control));
+    early.restoreState(early.stateArgs(), Map.of("early_stopping_patience_counter", 2));
+    state.setStatefulCallbacks(Map.of("EarlyStoppingCallback", hfState(early), "TrainerControl", hfState(control)));
 
     String javaText = state.toJson();
 
@@ -196,15 +194,8 @@ class TrainerStateJsonTest {
     control.setShouldEvaluate(true);
     TrainerState state = new TrainerState();
 
-    state.exportCallbackStates(List.of("not a stateful callback", control));
+    state.setStatefulCallbacks(Map.of("TrainerControl", hfState(control)));
 
-    Map<String, Object> flags = new LinkedHashMap<>();
-    flags.put("should_training_stop", false);
-    flags.put("should_epoch_stop", true);
-    flags.put("should_save", false);
-    flags.put("should_evaluate", true);
-    flags.put("should_log", false);
-    assertEquals(Map.of("TrainerControl", Map.of("args", flags, "attributes", Map.of())), state.statefulCallbacks());
     String expected = """
           "stateful_callbacks": {
             "TrainerControl": {
@@ -220,36 +211,23 @@ class TrainerStateJsonTest {
           },
         """;
     assertTrue(state.toJson().contains(expected), state.toJson());
+    assertEquals(List.of("should_training_stop", "should_epoch_stop", "should_save", "should_evaluate",
+        "should_log"), List.copyOf(control.stateArgs().keySet()), "HF's field order");
   }
 
   @Test
-  void controlRestoresItsFlagsFromItsExport() {
+  void controlRestoresItsFlagsFromItsJsonExport() {
     TrainerControl saved = new TrainerControl();
     saved.setShouldTrainingStop(true);
     saved.setShouldLog(true);
     TrainerState state = new TrainerState();
-    state.exportCallbackStates(List.of(saved));
-    TrainerState reloaded = TrainerState.fromJson(state.toJson());
+    state.setStatefulCallbacks(Map.of("TrainerControl", hfState(saved)));
     TrainerControl restored = new TrainerControl();
     restored.setShouldSave(true);
 
-    reloaded.restoreCallbackStates(List.of(restored));
+    restore(restored, TrainerState.fromJson(state.toJson()).statefulCallbacks().get("TrainerControl"));
 
     assertEquals(saved.stateArgs(), restored.stateArgs());
-  }
-
-  @Test
-  void severalCallbacksOfOneClassAreExportedAsAList() {
-    TrainerState state = new TrainerState();
-    state.exportCallbackStates(List.of(new EarlyStoppingCallback(1, 0.0), new EarlyStoppingCallback(4, 0.5)));
-
-    Object exported = state.statefulCallbacks().get("EarlyStoppingCallback");
-
-    assertEquals(PyJson.loads("""
-        [{"args": {"early_stopping_patience": 1, "early_stopping_threshold": 0.0},
-          "attributes": {"early_stopping_patience_counter": 0}},
-         {"args": {"early_stopping_patience": 4, "early_stopping_threshold": 0.5},
-          "attributes": {"early_stopping_patience_counter": 0}}]"""), exported);
   }
 
   @Test
@@ -323,35 +301,17 @@ class TrainerStateJsonTest {
     return new String(resource(name), StandardCharsets.UTF_8);
   }
 
-  /** HF's EarlyStoppingCallback state, under the same simple class name. */
-  static final class EarlyStoppingCallback implements ExportableState {
-    int patience;
-    double threshold;
-    int counter;
+  /** HF's {@code ExportableState.state()}: {@code {"args": {...}, "attributes": {...}}}. */
+  private static Map<String, Object> hfState(ExportableState callback) {
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("args", callback.stateArgs());
+    state.put("attributes", callback.stateAttributes());
+    return state;
+  }
 
-    EarlyStoppingCallback(int patience, double threshold) {
-      this.patience = patience;
-      this.threshold = threshold;
-    }
-
-    @Override
-    public Map<String, Object> stateArgs() {
-      Map<String, Object> args = new LinkedHashMap<>();
-      args.put("early_stopping_patience", patience);
-      args.put("early_stopping_threshold", threshold);
-      return args;
-    }
-
-    @Override
-    public Map<String, Object> stateAttributes() {
-      return Map.of("early_stopping_patience_counter", counter);
-    }
-
-    @Override
-    public void restoreState(Map<String, Object> args, Map<String, Object> attributes) {
-      patience = ((Number) args.get("early_stopping_patience")).intValue();
-      threshold = ((Number) args.get("early_stopping_threshold")).doubleValue();
-      counter = ((Number) attributes.get("early_stopping_patience_counter")).intValue();
-    }
+  @SuppressWarnings("unchecked")
+  private static void restore(ExportableState callback, Object savedEntry) {
+    Map<String, Object> entry = assertInstanceOf(Map.class, savedEntry);
+    callback.restoreState((Map<String, Object>) entry.get("args"), (Map<String, Object>) entry.get("attributes"));
   }
 }
