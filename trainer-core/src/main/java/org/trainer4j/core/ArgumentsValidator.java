@@ -189,7 +189,7 @@ final class ArgumentsValidator {
 
   private static void checkReportTo(List<String> reportTo) {
     for (String name : reportTo) {
-      require(name != null && !name.isBlank(), "report_to", reportTo, "all, none or integration names");
+      require(name != null && !name.isBlank(), "report_to", "'" + name + "'", "all, none or integration names");
     }
     List<String> lower = reportTo.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
     if (lower.size() > 1 && (lower.contains("all") || lower.contains("none"))) {

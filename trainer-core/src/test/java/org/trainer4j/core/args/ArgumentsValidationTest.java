@@ -223,7 +223,7 @@ class ArgumentsValidationTest {
         () -> TrainingArguments.parse("--report_to", "all", "wandb"));
     assertMessage("report_to=none tensorboard is not allowed; use all or none alone, or integration names without"
         + " them", () -> TrainingArguments.parse("--report_to", "none", "tensorboard"));
-    assertMessage("report_to=  is not allowed; use all, none or integration names",
+    assertMessage("report_to=' ' is not allowed; use all, none or integration names",
         () -> TrainingArguments.parse("--report_to", " "));
   }
 
