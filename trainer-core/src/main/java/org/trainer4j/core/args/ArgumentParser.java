@@ -200,15 +200,25 @@ public final class ArgumentParser {
    * as {@code --help} prints it.
    */
   public static String help() {
-    int width = FIELDS.stream().mapToInt(f -> snakeCase(f.getName()).length()).max().orElse(20) + 2;
+    List<Option> options = options();
+    int width = options.stream().mapToInt(o -> o.name().length()).max().orElse(20) + 2;
     StringBuilder out = new StringBuilder("Training arguments (HF names; --name value, --name=value or"
         + " --name-with-dashes value; or one .json file of the same names):\n");
-    for (Field f : FIELDS) {
-      out.append(String.format("  %-" + width + "s %-6s (default: %s) %s%n", "--" + snakeCase(f.getName()),
-          typeName(f), defaultText(get(f, DEFAULTS)), description(f)));
+    for (Option o : options) {
+      out.append(String.format("  %-" + width + "s %-6s (default: %s) %s%n", "--" + o.name(), o.type(),
+          o.defaultText(), o.description()));
     }
     out.append(String.format("  %-" + width + "s %-6s %s%n", "-h, --help", "", "Show this list and exit."));
     return out.toString();
+  }
+
+  /** What {@code --help} says of one option. */
+  record Option(String name, String type, String defaultText, String description) {}
+
+  /** Every option as {@code --help} describes it, in declaration order. */
+  static List<Option> options() {
+    return FIELDS.stream().map(f -> new Option(snakeCase(f.getName()), typeName(f), defaultText(get(f, DEFAULTS)),
+        description(f))).toList();
   }
 
   private static String defaultText(Object def) {
