@@ -203,7 +203,7 @@ public final class TrainingArguments {
     if (parsed.helpRequested()) {
       throw new HelpRequestedException(ArgumentParser.help());
     }
-    return parsed.arguments().orElseThrow();
+    return parsed.arguments();
   }
 
   /**

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.trainer4j.core.TrainingArguments;
@@ -38,26 +37,27 @@ public final class ArgumentParser {
   private ArgumentParser() {}
 
   /**
-   * The result of parsing a command line: the arguments, or none when {@code --help} was asked for
-   * (the other options are then not read, as argparse prints the help and exits).
+   * The result of parsing a command line: the arguments, and whether {@code --help} was asked for.
+   * With help, nothing else is read (argparse prints the help and exits) and {@code arguments} holds
+   * the defaults.
    */
-  public record Parsed(Optional<TrainingArguments> arguments, boolean helpRequested) {}
+  public record Parsed(TrainingArguments arguments, boolean helpRequested) {}
 
   /**
    * Parses {@code --name value} pairs (also {@code --name=value} and {@code --name-with-dashes}),
    * booleans as {@code --flag} or {@code --flag false}, {@code --no_flag} for booleans that default to
    * true, lists as several values, maps as JSON, or a single {@code .json} file. {@code --help} or
-   * {@code -h} anywhere gives a result with {@link Parsed#helpRequested()} and no arguments.
+   * {@code -h} anywhere gives a result with {@link Parsed#helpRequested()} and the default arguments.
    *
    * @throws IllegalArgumentException for unknown options (each named with the closest known one), a
    *     missing or bad value, or a failed check, naming the option, the value and what is allowed
    */
   public static Parsed parse(String... argv) {
     if (Arrays.asList(argv).contains("--help") || Arrays.asList(argv).contains("-h")) {
-      return new Parsed(Optional.empty(), true);
+      return new Parsed(TrainingArguments.builder().build(), true);
     }
     if (argv.length == 1 && argv[0].endsWith(".json")) {
-      return new Parsed(Optional.of(fromJsonFile(Path.of(argv[0]))), false);
+      return new Parsed(fromJsonFile(Path.of(argv[0])), false);
     }
     TrainingArguments.Builder builder = TrainingArguments.builder();
     TrainingArguments draft = draftOf(builder);
@@ -92,7 +92,7 @@ public final class ArgumentParser {
     if (!unknown.isEmpty()) {
       throw unknown(unknown);
     }
-    return new Parsed(Optional.of(builder.build()), false);
+    return new Parsed(builder.build(), false);
   }
 
   /** {@code --no_flag}: only for booleans that default to true, as HfArgumentParser adds it. */
