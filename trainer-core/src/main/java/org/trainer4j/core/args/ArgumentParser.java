@@ -56,7 +56,7 @@ public final class ArgumentParser {
     if (Arrays.asList(argv).contains("--help") || Arrays.asList(argv).contains("-h")) {
       return new Parsed(TrainingArguments.builder().build(), true);
     }
-    if (argv.length == 1 && argv[0].endsWith(".json")) {
+    if (argv.length == 1 && argv[0].endsWith(".json") && !argv[0].startsWith("--")) {
       return new Parsed(fromJsonFile(Path.of(argv[0])), false);
     }
     TrainingArguments.Builder builder = TrainingArguments.builder();

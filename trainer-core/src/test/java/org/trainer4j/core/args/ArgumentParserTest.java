@@ -101,6 +101,7 @@ class ArgumentParserTest {
     assertEquals(TrainingArguments.parse("--learning_rate", "3e-5", "--do_train", "--report_to", "wandb",
         "--lr_scheduler_kwargs", "{\"num_cycles\": 2}", "--eval_strategy", "epoch"), a);
     assertTrue(a.doEval(), "eval_strategy=epoch turns do_eval on");
+    assertEquals("config.json", TrainingArguments.parse("--run_name=config.json").runName(), "an option, not a file");
   }
 
   @Test
