@@ -13,7 +13,7 @@ import org.trainer4j.core.callback.Event;
  * @param epoch {@code state.epoch()} when it fired
  * @param logs the row of an {@code onLog} (HF names); empty for other events
  * @param metrics the metrics of an {@code onEvaluate} or {@code onPredict}; empty for other events
- * @param control the flags after every callback before the recorder had run for this event
+ * @param control the flags as the callbacks that ran before the recorder left them
  */
 public record RecordedEvent(Event event, int globalStep, double epoch, Map<String, Object> logs,
     Map<String, Object> metrics, ControlFlags control) {

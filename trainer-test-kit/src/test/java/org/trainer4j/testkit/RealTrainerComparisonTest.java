@@ -47,7 +47,9 @@ class RealTrainerComparisonTest {
         shape("ratios and drop_last", a -> a.numTrainEpochs(2).dataloaderDropLast(true).loggingSteps(0.5)
             .evalStrategy("steps").evalSteps(0.34).evalDelay(2).warmupSteps(2)),
         shape("no gradient clipping, evaluation and saves every few steps", a -> a.numTrainEpochs(2).maxGradNorm(0)
-            .evalStrategy("steps").evalSteps(1).saveStrategy("steps").saveSteps(3)));
+            .evalStrategy("steps").evalSteps(1).saveStrategy("steps").saveSteps(3)),
+        shape("cosine schedule with warmup", a -> a.numTrainEpochs(3).lrSchedulerType("cosine").warmupRatio(0.2)
+            .loggingSteps(1)));
   }
 
   private static Arguments shape(String name, Consumer<TrainingArguments.Builder> configure) {
