@@ -151,6 +151,18 @@ class CallbackDriverTest {
   }
 
   @Test
+  void saveStrategyBestSavesOnlyOnANewBestMetric() {
+    double[] losses = {0, 1.0, 0.8, 0.9, 0.7};
+    TrainingArguments args = args().evalStrategy("steps").evalSteps(1).saveStrategy("best")
+        .metricForBestModel("loss").build();
+    CallbackDriver driver = CallbackDriver.builder(args).trainExamples(8).evalExamples(4)
+        .evalLoss(step -> losses[step]).writeCheckpoints(false).build();
+    driver.train();
+    assertEquals(List.of("onSave@1", "onSave@2", "onSave@4"), driver.recorder().trace(Event.ON_SAVE));
+    assertEquals(0.7, driver.state().bestMetric().orElseThrow());
+  }
+
+  @Test
   void aCallbackSteersTheLoopThroughControl() {
     TrainerCallback stopAtTwo = new TrainerCallback() {
       @Override
