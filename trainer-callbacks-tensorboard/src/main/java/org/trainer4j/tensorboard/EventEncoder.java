@@ -89,8 +89,13 @@ final class EventEncoder {
   }
 
   private void hparams(Pending.Hparams h, Sink out) throws IOException {
-    // Each tag is written once per file, at step 0 as other writers do; a second session is refused
-    // by the step rule, as one run folder holds one session.
+    if (tags.containsKey(HparamsSummaries.SESSION_START_TAG)) {
+      droppedValues++;
+      LOG.warn("TensorBoard: an hparams session was already written to this run; this one is dropped"
+          + " (the HParams dashboard shows one session per run folder)");
+      return;
+    }
+    // Each tag once per file, at step 0 as other writers do.
     for (Map.Entry<String, HParamsPluginData> e
         : HparamsSummaries.of(h.hparams(), h.metrics().keySet(), h.startTime(), h.wallTime()).entrySet()) {
       if (admit(e.getKey(), Plugin.HPARAMS, 0) == Admission.DROP) {

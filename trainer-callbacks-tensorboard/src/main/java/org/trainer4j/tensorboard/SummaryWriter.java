@@ -318,11 +318,15 @@ public final class SummaryWriter implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     long droppedNow = droppedEvents();
+    if (droppedNow > 0) {
+      LOG.warn("TensorBoard event file {}: {} events were not written (queue of {} full with policy {},"
+          + " added after close, or a write error)", file, droppedNow, options.queueCapacity(),
+          options.fullQueuePolicy());
+    }
     long byTagRules = loop.droppedByTagRules();
-    if (droppedNow > 0 || byTagRules > 0) {
-      LOG.warn("TensorBoard event file {}: {} events dropped (queue full with policy {}, queue capacity {},"
-          + " or a write error), {} values dropped because their tag's step did not increase",
-          file, droppedNow, options.fullQueuePolicy(), options.queueCapacity(), byTagRules);
+    if (byTagRules > 0) {
+      LOG.warn("TensorBoard event file {}: {} values were dropped because their tag's step did not increase"
+          + " (see the warning for each tag)", file, byTagRules);
     }
   }
 
