@@ -43,7 +43,7 @@ public final class DataLoader {
       order[i] = i;
     }
     if (shuffle) {
-      SplittableRandom random = new SplittableRandom(mix(seed, epoch));
+      SplittableRandom random = new SplittableRandom(Seeds.mix(seed, epoch));
       for (int i = n - 1; i > 0; i--) {
         int j = random.nextInt(i + 1);
         int t = order[i];
@@ -61,12 +61,5 @@ public final class DataLoader {
     int[] picked = new int[to - from];
     System.arraycopy(order, from, picked, 0, picked.length);
     return picked;
-  }
-
-  static long mix(long seed, long epoch) {
-    long z = seed * 0x9E3779B97F4A7C15L + epoch;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }

@@ -77,6 +77,34 @@ public final class AdamW implements Optimizer {
   }
 
   @Override
+  public OptimizerState state() {
+    java.util.Map<String, NDArray> arrays = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < parameters.size(); i++) {
+      arrays.put(parameters.get(i).name() + ".exp_avg", firstMoments[i]);
+      arrays.put(parameters.get(i).name() + ".exp_avg_sq", secondMoments[i]);
+    }
+    return new OptimizerState(arrays, java.util.Map.of("optimizer", name(), "step", steps));
+  }
+
+  @Override
+  public void loadState(OptimizerState state) {
+    for (int i = 0; i < parameters.size(); i++) {
+      copyInto(state, parameters.get(i).name() + ".exp_avg", firstMoments[i]);
+      copyInto(state, parameters.get(i).name() + ".exp_avg_sq", secondMoments[i]);
+    }
+    steps = ((Number) state.scalars().get("step")).longValue();
+  }
+
+  private static void copyInto(OptimizerState state, String name, NDArray target) {
+    NDArray source = state.arrays().get(name);
+    if (source == null || !source.getShape().equals(target.getShape())) {
+      throw new IllegalArgumentException("optimizer state " + name + " is "
+          + (source == null ? "missing" : "of shape " + source.getShape()) + "; expected shape " + target.getShape());
+    }
+    target.set(source.toByteBuffer());
+  }
+
+  @Override
   public void close() {
     stateManager.close();
   }

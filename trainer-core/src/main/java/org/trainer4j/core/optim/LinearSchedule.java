@@ -37,4 +37,14 @@ public final class LinearSchedule implements LrScheduler {
   public void step() {
     step++;
   }
+
+  @Override
+  public java.util.Map<String, Object> state() {
+    return java.util.Map.of("last_epoch", step);
+  }
+
+  @Override
+  public void loadState(java.util.Map<String, Object> state) {
+    step = ((Number) state.get("last_epoch")).intValue();
+  }
 }

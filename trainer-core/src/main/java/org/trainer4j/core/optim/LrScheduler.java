@@ -13,4 +13,10 @@ public interface LrScheduler {
 
   /** Advances by one optimizer step. */
   void step();
+
+  /** The schedule's state for a checkpoint, as JSON values. */
+  java.util.Map<String, Object> state();
+
+  /** Restores a state saved by {@link #state()}. */
+  void loadState(java.util.Map<String, Object> state);
 }

@@ -15,6 +15,16 @@ public interface Optimizer extends AutoCloseable {
   /** Number of {@link #step(double)} calls so far (including those restored from a checkpoint). */
   long stepCount();
 
+  /** The whole state (moments, step counts) for a checkpoint. */
+  OptimizerState state();
+
+  /**
+   * Restores a state saved by {@link #state()}.
+   *
+   * @throws IllegalArgumentException when names or shapes do not match this optimizer's parameters
+   */
+  void loadState(OptimizerState state);
+
   /** Frees the optimizer's state arrays. */
   @Override
   void close();

@@ -1,0 +1,725 @@
+package org.trainer4j.core;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.loss.Loss;
+import ai.djl.util.Pair;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trainer4j.core.args.SaveStrategy;
+import org.trainer4j.core.callback.CallbackContext;
+import org.trainer4j.core.callback.CallbackHandler;
+import org.trainer4j.core.callback.CallbackRole;
+import org.trainer4j.core.callback.DefaultFlowCallback;
+import org.trainer4j.core.callback.Event;
+import org.trainer4j.core.callback.Integrations;
+import org.trainer4j.core.callback.TrainerCallback;
+import org.trainer4j.core.console.PrinterCallback;
+import org.trainer4j.core.console.ProgressCallback;
+import org.trainer4j.core.data.Batch;
+import org.trainer4j.core.data.DataCollator;
+import org.trainer4j.core.data.DataLoader;
+import org.trainer4j.core.data.Seeds;
+import org.trainer4j.core.data.TrainerDataset;
+import org.trainer4j.core.metrics.ComputeMetrics;
+import org.trainer4j.core.checkpoint.Checkpoints;
+import org.trainer4j.core.checkpoint.ModelWeights;
+import org.trainer4j.core.metrics.EvalPrediction;
+import org.trainer4j.core.optim.Gradients;
+import org.trainer4j.core.optim.LrScheduler;
+import org.trainer4j.core.optim.NamedParameter;
+import org.trainer4j.core.optim.Optimizer;
+import org.trainer4j.core.optim.Optimizers;
+
+/**
+ * Trains, evaluates and predicts with a DJL model the way HF's {@code Trainer} does: hand it a model
+ * (block and loss), {@link TrainingArguments}, datasets and a {@link ComputeMetrics} function, call
+ * {@link #train()}. Everything around the loop (logging, progress, evaluation and saving schedules,
+ * integrations) happens in callbacks that read {@link TrainerState} and set {@link TrainerControl}.
+ *
+ * <pre>{@code
+ * Trainer trainer = Trainer.builder()
+ *     .model(model).loss(Loss.softmaxCrossEntropyLoss())
+ *     .args(TrainingArguments.builder().outputDir("out").evalStrategy("epoch").build())
+ *     .trainDataset(train).evalDataset(eval)
+ *     .computeMetrics(p -> Map.of("accuracy", Metrics.accuracy(p)))
+ *     .build();
+ * trainer.train();
+ * }</pre>
+ *
+ * <p>Not thread-safe: one thread drives a Trainer.
+ */
+public final class Trainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+  private final Model model;
+  private final Loss loss;
+  private final TrainingArguments args;
+  private final TrainerDataset trainDataset;
+  private final TrainerDataset evalDataset;
+  private final ComputeMetrics computeMetrics;
+  private final CallbackHandler callbacks = new CallbackHandler();
+  private final List<Integrations.Selection> integrations;
+  private final TrainerControl control = new TrainerControl();
+  private TrainerState state = new TrainerState();
+  private CallbackContext context;
+
+  private Trainer(Builder b) {
+    this.model = Objects.requireNonNull(b.model, "model is required: Trainer.builder().model(model)");
+    if (model.getBlock() == null) {
+      throw new IllegalArgumentException("the model has no block; call model.setBlock(block) first");
+    }
+    this.loss = Objects.requireNonNull(b.loss, "loss is required: Trainer.builder().loss(Loss.l2Loss())");
+    this.args = b.args != null ? b.args : TrainingArguments.builder().build();
+    this.trainDataset = b.trainDataset;
+    this.evalDataset = b.evalDataset;
+    this.computeMetrics = b.computeMetrics;
+    this.context = CallbackContext.empty().withModel(model)
+        .withDataLoaders(trainDataset == null ? null : trainLoader(), evalDataset == null ? null : evalLoader(evalDataset));
+
+    callbacks.add(new DefaultFlowCallback(), CallbackRole.FLOW);
+    this.integrations = Integrations.select(args.reportTo(), b.classLoader);
+    for (Integrations.Selection selection : integrations) {
+      try {
+        callbacks.add(selection.provider().create(args), CallbackRole.INTEGRATION);
+      } catch (RuntimeException e) {
+        LOG.error("integration {} could not start and is switched off for this run; training goes on",
+            selection.name(), e);
+      }
+    }
+    b.callbacks.forEach(callbacks::add);
+    callbacks.add(consoleCallback(), CallbackRole.CONSOLE);
+    fire(Event.ON_INIT_END);
+  }
+
+  /** A builder; {@code model} and {@code loss} are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---- public API ----
+
+  /**
+   * Trains from scratch, or resumes from {@code resume_from_checkpoint} when the arguments name one (a
+   * folder, or {@code true} for the latest checkpoint in {@code output_dir}).
+   *
+   * @throws IllegalStateException when {@code output_dir} already holds checkpoints of another run and
+   *     neither resuming nor {@code overwrite_output_dir} was asked for
+   */
+  public TrainOutput train() {
+    return runTraining(args.resumeFromCheckpoint().flatMap(this::resumeTarget));
+  }
+
+  /**
+   * Trains, resuming from the latest {@code checkpoint-<step>} folder of {@code output_dir} when {@code
+   * resumeFromLatest} is true: model, optimizer, schedule, state, log history and data position.
+   *
+   * @throws IllegalStateException "no valid checkpoint found in ..." when there is none
+   */
+  public TrainOutput train(boolean resumeFromLatest) {
+    return runTraining(resumeFromLatest ? resumeTarget("true") : Optional.empty());
+  }
+
+  /** Trains, resuming from this checkpoint folder. */
+  public TrainOutput train(Path checkpoint) {
+    return runTraining(resumeTarget(checkpoint.toString()));
+  }
+
+  /** Adds a callback (before the progress bar, after the others). */
+  public void addCallback(TrainerCallback callback) {
+    callbacks.add(callback);
+  }
+
+  /** Removes and returns the first callback of this class. */
+  public <T extends TrainerCallback> Optional<T> popCallback(Class<T> type) {
+    return callbacks.pop(type);
+  }
+
+  /** Removes the first callback of this class. */
+  public boolean removeCallback(Class<? extends TrainerCallback> type) {
+    return callbacks.remove(type);
+  }
+
+  /** The callbacks in calling order. */
+  public CallbackHandler callbackHandler() {
+    return callbacks;
+  }
+
+  public TrainingArguments args() {
+    return args;
+  }
+
+  public TrainerState state() {
+    return state;
+  }
+
+  public Model model() {
+    return model;
+  }
+
+  /** Evaluates on the eval dataset given to the builder, with the {@code eval} prefix. */
+  public Map<String, Object> evaluate() {
+    if (evalDataset == null) {
+      throw new IllegalStateException("no eval dataset: give one to Trainer.builder().evalDataset(...) or"
+          + " call evaluate(dataset)");
+    }
+    return evaluate(evalDataset, List.of(), "eval");
+  }
+
+  /** Evaluates on this dataset with the {@code eval} prefix. */
+  public Map<String, Object> evaluate(TrainerDataset dataset) {
+    return evaluate(dataset, List.of(), "eval");
+  }
+
+  /**
+   * Computes the loss and {@code computeMetrics} on a dataset, as HF's {@code evaluate}: every key that
+   * does not start with {@code <prefix>_} gets it, {@code <prefix>_runtime}, {@code
+   * _samples_per_second} and {@code _steps_per_second} are added, the row is logged (with {@code epoch})
+   * and {@code onEvaluate} fires.
+   *
+   * @param ignoreKeys names of model outputs not to use as predictions
+   * @return the metrics, including {@code epoch}
+   */
+  public Map<String, Object> evaluate(TrainerDataset dataset, Collection<String> ignoreKeys, String metricKeyPrefix) {
+    checkPrefix(metricKeyPrefix);
+    DataLoader loader = evalLoader(dataset);
+    Map<String, Object> metrics = predictionMetrics(loader, ignoreKeys, metricKeyPrefix).metrics();
+    Map<String, Object> logged = log(metrics);
+    fire(Event.ON_EVALUATE, context.withDataLoaders(context.trainDataLoader().orElse(null), loader).withMetrics(logged));
+    return logged;
+  }
+
+  /** Predicts on a dataset with the {@code test} prefix. */
+  public PredictionOutput predict(TrainerDataset dataset) {
+    return predict(dataset, List.of(), "test");
+  }
+
+  /**
+   * Runs the model over a dataset, as HF's {@code predict}: predictions, labels when the data has them,
+   * and {@code test_}-prefixed metrics. Fires {@code onPredict}; the metrics are not logged (as HF).
+   */
+  public PredictionOutput predict(TrainerDataset dataset, Collection<String> ignoreKeys, String metricKeyPrefix) {
+    checkPrefix(metricKeyPrefix);
+    DataLoader loader = evalLoader(dataset);
+    PredictionRun run = predictionMetrics(loader, ignoreKeys, metricKeyPrefix);
+    fire(Event.ON_PREDICT, context.withDataLoaders(context.trainDataLoader().orElse(null), loader).withMetrics(run.metrics()));
+    return new PredictionOutput(run.result().predictions(), run.result().labels(), run.metrics());
+  }
+
+  /**
+   * Logs a row: adds {@code epoch}, appends it with {@code step} to {@code log_history} and fires
+   * {@code onLog}. Use it for values computed outside {@code evaluate}; prefix them {@code eval_} or
+   * {@code test_} to file them under {@code eval/} or {@code test/}.
+   *
+   * @return the row as logged (with {@code epoch})
+   */
+  public Map<String, Object> log(Map<String, ?> logs) {
+    Map<String, Object> row = new LinkedHashMap<>(logs);
+    row.put("epoch", state.epoch());
+    Map<String, Object> history = new LinkedHashMap<>(row);
+    history.put("step", state.globalStep());
+    state.appendLog(history);
+    fire(Event.ON_LOG, context.withLogs(row));
+    return java.util.Collections.unmodifiableMap(row);
+  }
+
+  // ---- training ----
+
+  private TrainOutput runTraining(Optional<Path> resumeFrom) {
+    if (trainDataset == null) {
+      throw new IllegalStateException("no train dataset: give one to Trainer.builder().trainDataset(...)");
+    }
+    DataLoader loader = trainLoader();
+    StepPlan plan = StepPlan.of(args, loader.length());
+    Checkpoints.removeInterruptedSaves(args.outputDir());
+    if (resumeFrom.isEmpty()) {
+      clearOldCheckpoints();
+    }
+    initializeBlock(loader);
+    List<NamedParameter> parameters = trainableParameters();
+
+    state = resumeFrom.map(c -> resumedState(c, plan)).orElseGet(TrainerState::new);
+    state.setMaxSteps(plan.maxSteps());
+    state.setNumTrainEpochs(plan.numTrainEpochs());
+    state.setTrainBatchSize(args.perDeviceTrainBatchSize());
+    state.setLoggingSteps(plan.loggingSteps());
+    state.setEvalSteps(plan.evalSteps());
+    state.setSaveSteps(plan.saveSteps());
+
+    try (Optimizer optimizer = Optimizers.create(args, parameters)) {
+      LrScheduler scheduler = Optimizers.schedule(args, plan.maxSteps());
+      context = context.withOptimizer(optimizer, scheduler).withDataLoaders(loader, context.evalDataLoader().orElse(null));
+      TrainingRun run = new TrainingRun(plan, loader, parameters, optimizer, scheduler);
+      resumeFrom.ifPresent(run::restore);
+      LOG.info(Integrations.describe(integrations, args.reportTo()));
+      LOG.info("Training: {} examples, {} epochs, batch size {}, gradient accumulation {}, {} optimizer steps",
+          trainDataset.size(), plan.numTrainEpochs(), args.perDeviceTrainBatchSize(),
+          args.gradientAccumulationSteps(), plan.maxSteps());
+      return run.execute();
+    }
+  }
+
+  /** Refuses to mix a new run's checkpoints with an old run's, unless {@code overwrite_output_dir} says so. */
+  private void clearOldCheckpoints() {
+    List<Path> old = Checkpoints.list(args.outputDir());
+    if (old.isEmpty()) {
+      return;
+    }
+    if (!args.overwriteOutputDir()) {
+      throw new IllegalStateException("output_dir " + args.outputDir() + " already holds checkpoints ("
+          + old.stream().map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.joining(", "))
+          + "); resume them with train(true) or --resume_from_checkpoint true, choose another output_dir,"
+          + " or set overwrite_output_dir=true to delete them");
+    }
+    for (Path p : old) {
+      LOG.info("overwrite_output_dir=true: deleting {}", p);
+      Checkpoints.deleteTree(p);
+    }
+  }
+
+  private TrainerState resumedState(Path checkpoint, StepPlan plan) {
+    TrainerState loaded = TrainerState.loadFromJson(checkpoint.resolve(Checkpoints.TRAINER_STATE));
+    warnIfChanged("logging_steps", loaded.loggingSteps(), plan.loggingSteps());
+    warnIfChanged("eval_steps", loaded.evalSteps(), plan.evalSteps());
+    warnIfChanged("save_steps", loaded.saveSteps(), plan.saveSteps());
+    try {
+      ModelWeights.load(model.getBlock(), checkpoint.resolve(Checkpoints.MODEL));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the model of checkpoint " + checkpoint, e);
+    }
+    if (args.restoreCallbackStatesFromCheckpoint()) {
+      CallbackStates.restore(loaded.statefulCallbacks(), control, callbacks.callbacks());
+    }
+    return loaded;
+  }
+
+  private static void warnIfChanged(String option, int saved, int now) {
+    if (saved != now) {
+      LOG.warn("{} is {} in the checkpoint but {} now; the new value is used", option, saved, now);
+    }
+  }
+
+  /** The checkpoint {@code train(...)} resumes from, as HF: a folder, or the latest in {@code output_dir}. */
+  private Optional<Path> resumeTarget(String resumeFromCheckpoint) {
+    String value = resumeFromCheckpoint.trim();
+    if (value.isEmpty() || value.equalsIgnoreCase("false")) {
+      return Optional.empty();
+    }
+    if (value.equalsIgnoreCase("true")) {
+      Checkpoints.removeInterruptedSaves(args.outputDir());
+      return Optional.of(Checkpoints.latest(args.outputDir()).orElseThrow(() -> new IllegalStateException(
+          "no valid checkpoint found in " + args.outputDir() + " (resume_from_checkpoint=true looks for"
+              + " checkpoint-<step> folders there)")));
+    }
+    Path folder = Path.of(value);
+    if (!Files.isRegularFile(folder.resolve(Checkpoints.TRAINER_STATE))) {
+      throw new IllegalArgumentException("resume_from_checkpoint=" + value + " is not allowed: no valid checkpoint"
+          + " found in " + folder + " (it has no " + Checkpoints.TRAINER_STATE + ")");
+    }
+    return Optional.of(folder);
+  }
+
+  /** The loop of one {@link #train()} call, with its running sums. */
+  private final class TrainingRun {
+    private final StepPlan plan;
+    private final DataLoader loader;
+    private final List<NamedParameter> parameters;
+    private final Optimizer optimizer;
+    private final LrScheduler scheduler;
+    private final long parameterCount;
+    private double loggedLossSum;
+    private double totalLoss;
+    private int lastLoggedStep;
+    private Double gradNorm;
+    private double learningRate;
+    private boolean epochFinished;
+    private int startEpoch;
+    private int skipBatches;
+
+    TrainingRun(StepPlan plan, DataLoader loader, List<NamedParameter> parameters, Optimizer optimizer,
+        LrScheduler scheduler) {
+      this.plan = plan;
+      this.loader = loader;
+      this.parameters = parameters;
+      this.optimizer = optimizer;
+      this.scheduler = scheduler;
+      this.parameterCount = parameters.stream().mapToLong(p -> p.array().size()).sum();
+      this.lastLoggedStep = state.globalStep();
+    }
+
+    /** Continues from a checkpoint: optimizer, schedule, loss sums and the data position. */
+    void restore(Path checkpoint) {
+      Path loop = checkpoint.resolve(Checkpoints.LOOP_STATE);
+      if (Files.isRegularFile(loop)) {
+        try {
+          CheckpointState.loadOptimizer(checkpoint, optimizer, scheduler);
+          LoopState saved = LoopState.read(loop);
+          loggedLossSum = saved.loggedLossSum();
+          totalLoss = saved.totalLoss();
+          lastLoggedStep = saved.lastLoggedStep();
+          learningRate = saved.learningRate();
+          gradNorm = saved.gradNorm();
+          epochFinished = saved.epochFinished();
+          if (saved.seed() != args.seed() || saved.dataSeed() != dataSeed()) {
+            LOG.warn("the checkpoint was trained with seed={} data_seed={}, this run uses seed={} data_seed={}:"
+                + " data order and dropout will differ from an uninterrupted run", saved.seed(), saved.dataSeed(),
+                args.seed(), dataSeed());
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read the optimizer state of checkpoint " + checkpoint, e);
+        }
+      } else {
+        LOG.warn("checkpoint {} holds the model only (save_only_model): the optimizer and schedule start"
+            + " fresh, so the resumed run will differ from an uninterrupted one", checkpoint);
+        CheckpointState.fastForward(scheduler, state.globalStep());
+      }
+      int done = state.globalStep();
+      startEpoch = done / plan.updatesPerEpoch();
+      skipBatches = (done % plan.updatesPerEpoch()) * args.gradientAccumulationSteps();
+      if (done > 0 && done % plan.updatesPerEpoch() == 0 && !epochFinished) {
+        startEpoch--; // the checkpoint was written before that epoch's end-of-epoch events ran
+        skipBatches = plan.batchesPerEpoch();
+      }
+      LOG.info("Continuing training from checkpoint {} at step {}: skipping {} epochs and {} batches", checkpoint,
+          done, startEpoch, skipBatches);
+    }
+
+    TrainOutput execute() {
+      long start = System.nanoTime();
+      fire(Event.ON_TRAIN_BEGIN);
+      if (args.evalOnStart()) {
+        evaluateDuringTraining();
+      }
+      int accumulation = args.gradientAccumulationSteps();
+      for (int epoch = startEpoch; epoch < plan.numTrainEpochs() && state.globalStep() < plan.maxSteps()
+          || epoch == startEpoch && skipBatches == plan.batchesPerEpoch(); epoch++) {
+        int[] order = loader.order(epoch);
+        int batches = plan.batchesPerEpoch();
+        int first = epoch == startEpoch ? skipBatches : 0;
+        epochFinished = false;
+        fire(Event.ON_EPOCH_BEGIN);
+        for (int step = first; step < batches; step++) {
+          int windowStart = step - step % accumulation;
+          int windowSize = Math.min(accumulation, batches - windowStart);
+          if (step == windowStart) {
+            fire(Event.ON_STEP_BEGIN);
+          }
+          float stepLoss = forwardBackward(loader.batchIndices(order, step), windowSize, step - windowStart);
+          addStepLoss(stepLoss, windowSize);
+          if (step - windowStart == windowSize - 1) {
+            optimizerStep();
+            state.setEpoch(epoch + (double) (step + 1) / batches);
+            fire(Event.ON_STEP_END);
+            maybeLogSaveEvaluate();
+          } else {
+            fire(Event.ON_SUBSTEP_END);
+          }
+          if (control.shouldEpochStop() || control.shouldTrainingStop()) {
+            break;
+          }
+        }
+        epochFinished = true;
+        fire(Event.ON_EPOCH_END);
+        maybeLogSaveEvaluate();
+        if (control.shouldTrainingStop()) {
+          break;
+        }
+      }
+      if (args.loadBestModelAtEnd()) {
+        loadBestModel();
+      }
+      totalLoss += loggedLossSum;
+      double trainLoss = totalLoss / Math.max(state.globalStep(), 0.001);
+      Map<String, Object> metrics = SpeedMetrics.of("train", start, numTrainSamples(), plan.maxSteps());
+      metrics.put("total_flos", state.totalFlos());
+      metrics.put("train_loss", trainLoss);
+      log(metrics);
+      fire(Event.ON_TRAIN_END);
+      return new TrainOutput(state.globalStep(), trainLoss, metrics);
+    }
+
+    private int numTrainSamples() {
+      return args.maxSteps() > 0
+          ? args.maxSteps() * args.perDeviceTrainBatchSize() * args.gradientAccumulationSteps()
+          : (int) Math.round(trainDataset.size() * args.numTrainEpochs());
+    }
+
+    /** One micro-batch: forward, loss scaled by the window's length, backward. Returns the unscaled loss. */
+    private float forwardBackward(int[] indices, int windowSize, int microIndex) {
+      // Dropout draws depend on the seed and the position in the run only, so a resumed run repeats them.
+      Engine.getInstance().setRandomSeed(stepSeed(state.globalStep(), microIndex));
+      try (NDScope scope = new NDScope();
+          NDManager manager = model.getNDManager().newSubManager();
+          Batch batch = trainDataset.batch(manager, indices);
+          GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        scope.suppressNotUsedWarning();
+        NDList outputs = model.getBlock().forward(new ParameterStore(manager, false), batch.inputs(), true);
+        NDArray value = loss.evaluate(PredictionLoop.selectLabels(batch.labels(), args.labelNames()), outputs);
+        collector.backward(windowSize == 1 ? value : value.div(windowSize));
+        state.setTotalFlos(state.totalFlos() + 6.0 * parameterCount * batch.size());
+        return value.toType(DataType.FLOAT32, false).getFloat();
+      }
+    }
+
+    /** Adds a micro-batch's share of its window's mean loss to the sum logged next. */
+    private void addStepLoss(float stepLoss, int windowSize) {
+      if (args.loggingNanInfFilter() && !Float.isFinite(stepLoss)) {
+        loggedLossSum += loggedLossSum / (1 + state.globalStep() - lastLoggedStep);
+      } else {
+        loggedLossSum += stepLoss / (double) windowSize;
+      }
+    }
+
+    private void optimizerStep() {
+      gradNorm = args.maxGradNorm() > 0 ? Gradients.clipByGlobalNorm(parameters, args.maxGradNorm()) : null;
+      fire(Event.ON_PRE_OPTIMIZER_STEP);
+      learningRate = scheduler.lastLr();
+      optimizer.step(learningRate);
+      fire(Event.ON_OPTIMIZER_STEP);
+      scheduler.step();
+      Gradients.zero(parameters);
+      state.setGlobalStep(state.globalStep() + 1);
+    }
+
+    private void maybeLogSaveEvaluate() {
+      if (control.shouldLog() && state.globalStep() > lastLoggedStep) {
+        Map<String, Object> logs = new LinkedHashMap<>();
+        logs.put("loss", round(loggedLossSum / (state.globalStep() - lastLoggedStep), 4));
+        if (gradNorm != null) {
+          logs.put("grad_norm", gradNorm);
+        }
+        logs.put("learning_rate", learningRate);
+        totalLoss += loggedLossSum;
+        loggedLossSum = 0;
+        lastLoggedStep = state.globalStep();
+        log(logs);
+      }
+      if (control.shouldEvaluate()) {
+        evaluateDuringTraining();
+      }
+      if (control.shouldSave()) {
+        saveCheckpoint();
+        fire(Event.ON_SAVE);
+      }
+    }
+
+    private void evaluateDuringTraining() {
+      if (evalDataset == null) {
+        throw new IllegalStateException("eval_strategy=" + args.evalStrategy() + " needs an eval dataset:"
+            + " give one to Trainer.builder().evalDataset(...)");
+      }
+      Map<String, Object> metrics = evaluate(evalDataset, List.of(), "eval");
+      if (args.metricForBestModel().isPresent()) {
+        boolean newBest = BestModel.update(args, state, metrics);
+        if (args.saveStrategy() == SaveStrategy.BEST) {
+          control.setShouldSave(newBest);
+        }
+      }
+      CheckpointState.afterEvaluate(scheduler, args, metrics);
+    }
+
+    private void saveCheckpoint() {
+      Path folder = args.outputDir().resolve(Checkpoints.folderName(state.globalStep()));
+      state.setStatefulCallbacks(CallbackStates.export(control, callbacks.callbacks()));
+      BestModel.bestCheckpoint(args, state, folder).ifPresent(best -> state.setBestModelCheckpoint(best.toString()));
+      LoopState loopState = new LoopState(loggedLossSum, totalLoss, lastLoggedStep, learningRate, gradNorm,
+          epochFinished, args.seed(), dataSeed());
+      try {
+        Checkpoints.writeAtomically(folder, dir -> {
+          ModelWeights.save(model.getBlock(), dir.resolve(Checkpoints.MODEL));
+          if (!args.saveOnlyModel()) {
+            CheckpointState.saveOptimizer(dir, optimizer, scheduler);
+            loopState.write(dir.resolve(Checkpoints.LOOP_STATE));
+          }
+          state.saveToJson(dir.resolve(Checkpoints.TRAINER_STATE));
+          Files.writeString(dir.resolve(Checkpoints.TRAINING_ARGS), args.toJson());
+        });
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot save checkpoint " + folder, e);
+      }
+      args.saveTotalLimit().ifPresent(limit -> Checkpoints.rotate(args.outputDir(), limit,
+          state.bestModelCheckpoint().map(Path::of).map(java.util.Set::of).orElse(java.util.Set.of())));
+    }
+
+    private void loadBestModel() {
+      Optional<Path> best = state.bestModelCheckpoint().map(Path::of);
+      if (best.isEmpty() || !Files.isRegularFile(best.get().resolve(Checkpoints.MODEL))) {
+        LOG.warn("load_best_model_at_end=true, but no best checkpoint was saved ({}); keeping the last model",
+            best.map(Path::toString).orElse("no evaluation produced " + args.metricForBestModel().orElse("a metric")));
+        return;
+      }
+      LOG.info("Loading best model from {} (score: {}).", best.get(), state.bestMetric().orElse(Double.NaN));
+      try {
+        ModelWeights.load(model.getBlock(), best.get().resolve(Checkpoints.MODEL));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot load the best model from " + best.get(), e);
+      }
+    }
+  }
+
+  // ---- helpers ----
+
+  private record PredictionRun(PredictionLoop.Result result, Map<String, Object> metrics) {}
+
+  private PredictionRun predictionMetrics(DataLoader loader, Collection<String> ignoreKeys, String prefix) {
+    long start = System.nanoTime();
+    CallbackContext stepContext = context.withDataLoaders(context.trainDataLoader().orElse(null), loader);
+    initializeBlock(loader);
+    PredictionLoop.Result result = PredictionLoop.run(model, loss, loader, args.labelNames(), ignoreKeys,
+        args.includeForMetrics().contains("inputs"), () -> fire(Event.ON_PREDICTION_STEP, stepContext));
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    if (computeMetrics != null && result.labels().isPresent()) {
+      EvalPrediction prediction = new EvalPrediction(result.predictions(), result.labels().get(), result.inputs(),
+          args.includeForMetrics().contains("loss") ? result.losses() : Optional.empty());
+      Map<String, ?> computed = computeMetrics.compute(prediction);
+      if (computed != null) {
+        metrics.putAll(computed);
+      }
+    }
+    result.meanLoss().ifPresent(l -> metrics.put(prefix + "_loss", l));
+    Map<String, Object> prefixed = new LinkedHashMap<>();
+    metrics.forEach((k, v) -> {
+      if (k.startsWith(prefix + "_")) {
+        prefixed.put(k, v);
+      }
+    });
+    metrics.forEach((k, v) -> {
+      if (!k.startsWith(prefix + "_")) {
+        prefixed.put(prefix + "_" + k, v);
+      }
+    });
+    int steps = (int) Math.ceil((double) result.numSamples() / args.perDeviceEvalBatchSize());
+    prefixed.putAll(SpeedMetrics.of(prefix, start, result.numSamples(), steps));
+    return new PredictionRun(result, prefixed);
+  }
+
+  private void initializeBlock(DataLoader loader) {
+    Block block = model.getBlock();
+    if (block.isInitialized()) {
+      return;
+    }
+    Engine.getInstance().setRandomSeed(args.seed());
+    try (NDManager manager = model.getNDManager().newSubManager();
+        Batch first = loader.dataset().batch(manager, loader.batchIndices(loader.order(0), 0))) {
+      Shape[] shapes = first.inputs().stream().map(NDArray::getShape).toArray(Shape[]::new);
+      DataType type = first.inputs().get(0).getDataType();
+      block.initialize(model.getNDManager(), type.isFloating() ? type : DataType.FLOAT32, shapes);
+    }
+  }
+
+  private List<NamedParameter> trainableParameters() {
+    List<NamedParameter> list = new ArrayList<>();
+    for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+      Parameter parameter = p.getValue();
+      if (parameter.requiresGradient()) {
+        String name = p.getKey();
+        boolean decay = !(name.endsWith("bias") || name.endsWith("gamma") || name.endsWith("beta"));
+        list.add(new NamedParameter(name, parameter.getArray(), decay));
+      }
+    }
+    return list;
+  }
+
+  private DataLoader trainLoader() {
+    return new DataLoader(trainDataset, args.perDeviceTrainBatchSize(), true, args.dataloaderDropLast(), dataSeed());
+  }
+
+  private int dataSeed() {
+    return args.dataSeed().orElse(args.seed());
+  }
+
+  private DataLoader evalLoader(TrainerDataset dataset) {
+    return new DataLoader(dataset, args.perDeviceEvalBatchSize(), false, false, 0);
+  }
+
+  private TrainerCallback consoleCallback() {
+    boolean bars = args.disableTqdm().map(disable -> !disable).orElse(System.console() != null);
+    return bars ? new ProgressCallback() : new PrinterCallback();
+  }
+
+  private void fire(Event event) {
+    fire(event, context);
+  }
+
+  private void fire(Event event, CallbackContext eventContext) {
+    callbacks.fire(event, args, state, control, eventContext);
+  }
+
+  private static void checkPrefix(String prefix) {
+    if (prefix == null || prefix.isBlank() || prefix.contains("/")) {
+      throw new IllegalArgumentException("metric_key_prefix=" + prefix
+          + " is not allowed; use a plain word such as eval or test");
+    }
+  }
+
+  private int stepSeed(int globalStep, int microIndex) {
+    return (int) (Seeds.mix(Seeds.mix(args.seed(), globalStep), microIndex) & Integer.MAX_VALUE);
+  }
+
+  static double round(double value, int places) {
+    if (!Double.isFinite(value)) {
+      return value;
+    }
+    return new java.math.BigDecimal(value).setScale(places, java.math.RoundingMode.HALF_EVEN).doubleValue();
+  }
+
+  /** Builds a {@link Trainer}; {@code model} and {@code loss} are required. */
+  public static final class Builder {
+    private Model model;
+    private Loss loss;
+    private TrainingArguments args;
+    private TrainerDataset trainDataset;
+    private TrainerDataset evalDataset;
+    private ComputeMetrics computeMetrics;
+    private final List<TrainerCallback> callbacks = new ArrayList<>();
+    private ClassLoader classLoader = Trainer.class.getClassLoader();
+
+    /** The DJL model to train; its block is initialized from the first batch if it is not yet. */
+    public Builder model(Model v) { model = v; return this; }
+    /** The loss, called as {@code loss.evaluate(labels, predictions)}. */
+    public Builder loss(Loss v) { loss = v; return this; }
+    public Builder args(TrainingArguments v) { args = v; return this; }
+    public Builder trainDataset(TrainerDataset v) { trainDataset = v; return this; }
+    public Builder trainDataset(ai.djl.training.dataset.RandomAccessDataset v) { return trainDataset(TrainerDataset.of(v)); }
+    public <T> Builder trainDataset(List<T> examples, DataCollator<T> collator) { return trainDataset(TrainerDataset.of(examples, collator)); }
+    public Builder evalDataset(TrainerDataset v) { evalDataset = v; return this; }
+    public Builder evalDataset(ai.djl.training.dataset.RandomAccessDataset v) { return evalDataset(TrainerDataset.of(v)); }
+    public <T> Builder evalDataset(List<T> examples, DataCollator<T> collator) { return evalDataset(TrainerDataset.of(examples, collator)); }
+    public Builder computeMetrics(ComputeMetrics v) { computeMetrics = v; return this; }
+    /** Adds user callbacks, called after integrations and before the progress bar. */
+    public Builder callbacks(TrainerCallback... v) { callbacks.addAll(List.of(v)); return this; }
+    public Builder callbacks(List<? extends TrainerCallback> v) { callbacks.addAll(v); return this; }
+    /** Where integrations are looked up with ServiceLoader (default: this library's class loader). */
+    public Builder classLoader(ClassLoader v) { classLoader = v; return this; }
+
+    /**
+     * Builds the Trainer: resolves {@code report_to}, orders the callbacks and fires {@code onInitEnd}.
+     *
+     * @throws IllegalArgumentException for an unknown {@code report_to} name
+     */
+    public Trainer build() {
+      return new Trainer(this);
+    }
+  }
+}
