@@ -158,6 +158,14 @@ public final class SummaryWriter implements AutoCloseable {
     }
   }
 
+  /** {@link #addScalars(Map, long)} for callers that already hold checked tags in arrays they give up. */
+  void addScalars(String[] tags, float[] values, long step) {
+    checkStep(step);
+    if (tags.length > 0) {
+      handOver(new Pending.Scalars(tags, values, step, nowSeconds()));
+    }
+  }
+
   /** Adds a text, rendered by TensorBoard as Markdown, at {@code step}. */
   public void addText(String tag, String markdown, long step) {
     checkTag(tag);

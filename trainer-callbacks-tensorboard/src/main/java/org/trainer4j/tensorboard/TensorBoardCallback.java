@@ -2,6 +2,7 @@ package org.trainer4j.tensorboard;
 
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -143,7 +144,9 @@ public final class TensorBoardCallback implements TrainerCallback {
   }
 
   private void writeRow(SummaryWriter w, Map<String, Object> row, long step) {
-    Map<String, Number> scalars = new LinkedHashMap<>();
+    String[] tags = new String[row.size()];
+    float[] values = new float[tags.length];
+    int count = 0;
     for (Map.Entry<String, Object> e : row.entrySet()) {
       String tag = e.getKey();
       Object value = e.getValue();
@@ -154,7 +157,8 @@ public final class TensorBoardCallback implements TrainerCallback {
           }
           epochStep = step;
         }
-        scalars.put(tag, n);
+        tags[count] = tag;
+        values[count++] = n.floatValue();
         if (training && tag.startsWith("eval/")) {
           lastEvalMetrics.put(tag, n);
         }
@@ -166,7 +170,9 @@ public final class TensorBoardCallback implements TrainerCallback {
             value == null ? "null" : value.getClass().getName());
       }
     }
-    w.addScalars(scalars, step);
+    // rewriteLogs never yields an empty tag, so the arrays need no further checks.
+    w.addScalars(count == tags.length ? tags : Arrays.copyOf(tags, count),
+        count == values.length ? values : Arrays.copyOf(values, count), step);
   }
 
   private SummaryWriter openWriter(TrainingArguments args) {
