@@ -52,7 +52,7 @@ public class SummaryWriterBenchmark {
   @Benchmark
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
-  @Warmup(iterations = 3, time = 2)
+  @Warmup(iterations = 3, time = 5)
   @Measurement(iterations = 5, time = 2)
   public void addScalar(OpenWriter w) {
     long s = w.step++;

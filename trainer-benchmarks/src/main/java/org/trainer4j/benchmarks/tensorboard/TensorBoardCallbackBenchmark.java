@@ -78,7 +78,7 @@ public class TensorBoardCallbackBenchmark {
   @Benchmark
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  @Warmup(iterations = 3, time = 2)
+  @Warmup(iterations = 3, time = 5)
   @Measurement(iterations = 5, time = 2)
   public void onLogBackToBack(Run run) {
     run.state.setGlobalStep(run.state.globalStep() + 1);
@@ -92,7 +92,7 @@ public class TensorBoardCallbackBenchmark {
   @Benchmark
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  @Warmup(iterations = 3, time = 2)
+  @Warmup(iterations = 3, time = 5)
   @Measurement(iterations = 5, time = 2)
   public void stepThenOnLog(Run run) {
     Blackhole.consumeCPU(STEP_TOKENS);
@@ -104,7 +104,7 @@ public class TensorBoardCallbackBenchmark {
   @Benchmark
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  @Warmup(iterations = 3, time = 2)
+  @Warmup(iterations = 3, time = 5)
   @Measurement(iterations = 5, time = 2)
   public void stepOnly(Run run) {
     Blackhole.consumeCPU(STEP_TOKENS);
