@@ -23,7 +23,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,10 +69,12 @@ import org.trainer4j.core.optim.Optimizers;
  *
  * <p>Not thread-safe: one thread drives a Trainer.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
-  private final Model model;
+  private final Model model; // null when only an InferenceModel was given
+  private final InferenceModel inference;
+  private final NDManager manager;
   private final Loss loss;
   private final TrainingArguments args;
   private final TrainerDataset trainDataset;
@@ -86,11 +87,20 @@ public final class Trainer {
   private CallbackContext context;
 
   private Trainer(Builder b) {
-    this.model = Objects.requireNonNull(b.model, "model is required: Trainer.builder().model(model)");
-    if (model.getBlock() == null) {
+    if ((b.model == null) == (b.inference == null)) {
+      throw new IllegalArgumentException("give the Trainer one model: Trainer.builder().model(djlModel) to train,"
+          + " or .inferenceModel(model) to evaluate and predict only");
+    }
+    this.model = b.model;
+    if (model != null && model.getBlock() == null) {
       throw new IllegalArgumentException("the model has no block; call model.setBlock(block) first");
     }
-    this.loss = Objects.requireNonNull(b.loss, "loss is required: Trainer.builder().loss(Loss.l2Loss())");
+    this.inference = model != null ? new BlockInference(model) : b.inference;
+    this.manager = model != null ? model.getNDManager() : NDManager.newBaseManager();
+    if (b.loss == null) {
+      throw new IllegalArgumentException("a loss is required, e.g. Trainer.builder().loss(Loss.softmaxCrossEntropyLoss())");
+    }
+    this.loss = b.loss;
     this.args = b.args != null ? b.args : TrainingArguments.builder().build();
     this.trainDataset = b.trainDataset;
     this.evalDataset = b.evalDataset;
@@ -113,7 +123,7 @@ public final class Trainer {
     fire(Event.ON_INIT_END);
   }
 
-  /** A builder; {@code model} and {@code loss} are required. */
+  /** A builder; a {@code model} (or {@code inferenceModel}) and a {@code loss} are required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -174,8 +184,25 @@ public final class Trainer {
     return state;
   }
 
+  /**
+   * The DJL model being trained.
+   *
+   * @throws IllegalStateException when the Trainer was given an {@link InferenceModel} instead
+   */
   public Model model() {
+    if (model == null) {
+      throw new IllegalStateException("this Trainer evaluates an InferenceModel; it has no DJL model");
+    }
     return model;
+  }
+
+  /** Closes an {@link InferenceModel} given to the builder; a DJL model stays open (it is the caller's). */
+  @Override
+  public void close() {
+    if (model == null) {
+      inference.close();
+      manager.close();
+    }
   }
 
   /** Evaluates on the eval dataset given to the builder, with the {@code eval} prefix. */
@@ -247,6 +274,9 @@ public final class Trainer {
   // ---- training ----
 
   private TrainOutput runTraining(Optional<Path> resumeFrom) {
+    if (model == null) {
+      throw new IllegalStateException(inference.trainingUnsupportedMessage());
+    }
     if (trainDataset == null) {
       throw new IllegalStateException("no train dataset: give one to Trainer.builder().trainDataset(...)");
     }
@@ -580,13 +610,24 @@ public final class Trainer {
 
   // ---- helpers ----
 
+  /** A DJL model run forward without gradients. */
+  private record BlockInference(Model model) implements InferenceModel {
+    @Override
+    public NDList forward(NDList inputs, NDManager manager) {
+      return model.getBlock().forward(new ParameterStore(manager, false), inputs, false);
+    }
+
+    @Override
+    public void close() {}
+  }
+
   private record PredictionRun(PredictionLoop.Result result, Map<String, Object> metrics) {}
 
   private PredictionRun predictionMetrics(DataLoader loader, Collection<String> ignoreKeys, String prefix) {
     long start = System.nanoTime();
     CallbackContext stepContext = context.withDataLoaders(context.trainDataLoader().orElse(null), loader);
     initializeBlock(loader);
-    PredictionLoop.Result result = PredictionLoop.run(model, loss, loader, args.labelNames(), ignoreKeys,
+    PredictionLoop.Result result = PredictionLoop.run(inference, manager, loss, loader, args.labelNames(), ignoreKeys,
         args.includeForMetrics().contains("inputs"), () -> fire(Event.ON_PREDICTION_STEP, stepContext));
     Map<String, Object> metrics = new LinkedHashMap<>();
     if (computeMetrics != null && result.labels().isPresent()) {
@@ -615,10 +656,10 @@ public final class Trainer {
   }
 
   private void initializeBlock(DataLoader loader) {
-    Block block = model.getBlock();
-    if (block.isInitialized()) {
+    if (model == null || model.getBlock().isInitialized()) {
       return;
     }
+    Block block = model.getBlock();
     Engine.getInstance().setRandomSeed(args.seed());
     try (NDManager manager = model.getNDManager().newSubManager();
         Batch first = loader.dataset().batch(manager, loader.batchIndices(loader.order(0), 0))) {
@@ -687,6 +728,7 @@ public final class Trainer {
   /** Builds a {@link Trainer}; {@code model} and {@code loss} are required. */
   public static final class Builder {
     private Model model;
+    private InferenceModel inference;
     private Loss loss;
     private TrainingArguments args;
     private TrainerDataset trainDataset;
@@ -697,6 +739,8 @@ public final class Trainer {
 
     /** The DJL model to train; its block is initialized from the first batch if it is not yet. */
     public Builder model(Model v) { model = v; return this; }
+    /** A model to evaluate and predict with only (e.g. ONNX Runtime); closed with the Trainer. */
+    public Builder inferenceModel(InferenceModel v) { inference = v; return this; }
     /** The loss, called as {@code loss.evaluate(labels, predictions)}. */
     public Builder loss(Loss v) { loss = v; return this; }
     public Builder args(TrainingArguments v) { args = v; return this; }
