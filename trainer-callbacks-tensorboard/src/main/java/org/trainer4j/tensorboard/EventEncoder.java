@@ -127,29 +127,25 @@ final class EventEncoder {
   }
 
   private Summary.Value scalar(String tag, float value, long step) {
-    Admission admission = admit(tag, Plugin.SCALARS, step);
-    if (admission == Admission.DROP) {
-      return null;
-    }
-    TensorProto tensor = TensorProto.newBuilder()
+    return tensorValue(tag, Plugin.SCALARS, step, TensorProto.newBuilder()
         .setDtype(DataType.DT_FLOAT)
         .setTensorShape(RANK_0)
-        .addFloatVal(value)
-        .build();
-    return withMetadata(Summary.Value.newBuilder().setTag(tag).setTensor(tensor), Plugin.SCALARS, admission == Admission.FIRST);
+        .addFloatVal(value));
   }
 
   private Summary.Value text(String tag, String text, long step) {
-    Admission admission = admit(tag, Plugin.TEXT, step);
+    return tensorValue(tag, Plugin.TEXT, step, TensorProto.newBuilder()
+        .setDtype(DataType.DT_STRING)
+        .setTensorShape(RANK_0)
+        .addStringVal(ByteString.copyFrom(text, StandardCharsets.UTF_8)));
+  }
+
+  private Summary.Value tensorValue(String tag, Plugin plugin, long step, TensorProto.Builder tensor) {
+    Admission admission = admit(tag, plugin, step);
     if (admission == Admission.DROP) {
       return null;
     }
-    TensorProto tensor = TensorProto.newBuilder()
-        .setDtype(DataType.DT_STRING)
-        .setTensorShape(RANK_0)
-        .addStringVal(ByteString.copyFrom(text, StandardCharsets.UTF_8))
-        .build();
-    return withMetadata(Summary.Value.newBuilder().setTag(tag).setTensor(tensor), Plugin.TEXT, admission == Admission.FIRST);
+    return withMetadata(Summary.Value.newBuilder().setTag(tag).setTensor(tensor), plugin, admission == Admission.FIRST);
   }
 
   private Summary.Value histogram(String tag, HistogramProto histogram, long step) {

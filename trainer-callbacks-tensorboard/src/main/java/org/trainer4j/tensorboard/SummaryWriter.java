@@ -183,11 +183,7 @@ public final class SummaryWriter implements AutoCloseable {
    * @throws IllegalArgumentException when there are no values or one is NaN or infinite
    */
   public void addHistogram(String tag, double[] values, long step) {
-    checkTag(tag);
-    checkStep(step);
-    if (values == null || values.length == 0) {
-      throw new IllegalArgumentException("histogram '" + tag + "' needs at least one value, got none");
-    }
+    checkHistogram(tag, values == null ? 0 : values.length, step);
     double[] copy = values.clone();
     for (int i = 0; i < copy.length; i++) {
       checkFinite(tag, i, copy[i]);
@@ -197,11 +193,7 @@ public final class SummaryWriter implements AutoCloseable {
 
   /** As {@link #addHistogram(String, double[], long)}, for float data such as {@code NDArray.toFloatArray()}. */
   public void addHistogram(String tag, float[] values, long step) {
-    checkTag(tag);
-    checkStep(step);
-    if (values == null || values.length == 0) {
-      throw new IllegalArgumentException("histogram '" + tag + "' needs at least one value, got none");
-    }
+    checkHistogram(tag, values == null ? 0 : values.length, step);
     double[] copy = new double[values.length];
     for (int i = 0; i < copy.length; i++) {
       checkFinite(tag, i, values[i]);
@@ -427,6 +419,14 @@ public final class SummaryWriter implements AutoCloseable {
   private static void checkWallTime(double secs) {
     if (!(secs >= 0) || Double.isInfinite(secs)) {
       throw new IllegalArgumentException("wallTimeSecs must be finite seconds since the epoch (>= 0), got " + secs);
+    }
+  }
+
+  private static void checkHistogram(String tag, int length, long step) {
+    checkTag(tag);
+    checkStep(step);
+    if (length == 0) {
+      throw new IllegalArgumentException("histogram '" + tag + "' needs at least one value, got none");
     }
   }
 

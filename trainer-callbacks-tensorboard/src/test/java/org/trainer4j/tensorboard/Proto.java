@@ -114,31 +114,25 @@ final class Proto {
 
   /** A repeated float field, packed (proto3) or not. */
   List<Float> floats(int field) {
-    List<Float> out = new ArrayList<>();
-    for (Object o : all(field)) {
-      if (o instanceof byte[] packed) {
-        ByteBuffer b = ByteBuffer.wrap(packed).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) {
-          out.add(b.getFloat());
-        }
-      } else {
-        out.add(Float.intBitsToFloat((int) (long) (Long) o));
-      }
-    }
-    return out;
+    return repeated(field, 4, b -> b.getFloat(), v -> Float.intBitsToFloat((int) v));
   }
 
   /** A repeated double field, packed (proto3) or not. */
   List<Double> doubles(int field) {
-    List<Double> out = new ArrayList<>();
+    return repeated(field, 8, b -> b.getDouble(), Double::longBitsToDouble);
+  }
+
+  private <T> List<T> repeated(int field, int width, java.util.function.Function<ByteBuffer, T> fromPacked,
+      java.util.function.LongFunction<T> fromSingle) {
+    List<T> out = new ArrayList<>();
     for (Object o : all(field)) {
       if (o instanceof byte[] packed) {
         ByteBuffer b = ByteBuffer.wrap(packed).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) {
-          out.add(b.getDouble());
+        while (b.remaining() >= width) {
+          out.add(fromPacked.apply(b));
         }
       } else {
-        out.add(Double.longBitsToDouble((Long) o));
+        out.add(fromSingle.apply((Long) o));
       }
     }
     return out;

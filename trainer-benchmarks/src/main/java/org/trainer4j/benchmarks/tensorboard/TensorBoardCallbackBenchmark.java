@@ -28,6 +28,10 @@ import org.trainer4j.tensorboard.TensorBoardCallback;
  * What {@link TensorBoardCallback#onLog} costs the training thread for a row of 10 keys: the
  * namespacing, the hand-over and the flush request. Target: under 5 microseconds on average.
  */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 2)
 public class TensorBoardCallbackBenchmark {
   /** About 50 microseconds of busy work on this machine: far shorter than a real training step. */
   private static final long STEP_TOKENS = 20_000;
@@ -76,10 +80,6 @@ public class TensorBoardCallbackBenchmark {
    * bounded by the writer's speed (the queue is full most of the time).
    */
   @Benchmark
-  @BenchmarkMode(Mode.AverageTime)
-  @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  @Warmup(iterations = 3, time = 5)
-  @Measurement(iterations = 5, time = 2)
   public void onLogBackToBack(Run run) {
     run.state.setGlobalStep(run.state.globalStep() + 1);
     run.callback.onLog(run.args, run.state, run.control, run.row);
@@ -90,10 +90,6 @@ public class TensorBoardCallbackBenchmark {
    * keeps up. Subtract {@link #stepOnly} to get what onLog costs the training thread.
    */
   @Benchmark
-  @BenchmarkMode(Mode.AverageTime)
-  @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  @Warmup(iterations = 3, time = 5)
-  @Measurement(iterations = 5, time = 2)
   public void stepThenOnLog(Run run) {
     Blackhole.consumeCPU(STEP_TOKENS);
     run.state.setGlobalStep(run.state.globalStep() + 1);
@@ -102,10 +98,6 @@ public class TensorBoardCallbackBenchmark {
 
   /** The stand-in training step alone: the baseline of {@link #stepThenOnLog}. */
   @Benchmark
-  @BenchmarkMode(Mode.AverageTime)
-  @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  @Warmup(iterations = 3, time = 5)
-  @Measurement(iterations = 5, time = 2)
   public void stepOnly(Run run) {
     Blackhole.consumeCPU(STEP_TOKENS);
     run.state.setGlobalStep(run.state.globalStep() + 1);
