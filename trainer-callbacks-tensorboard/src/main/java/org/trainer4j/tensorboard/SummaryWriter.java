@@ -116,6 +116,7 @@ public final class SummaryWriter implements AutoCloseable {
     return file;
   }
 
+  /** The options this writer was opened with. */
   public WriterOptions options() {
     return options;
   }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -47,11 +46,6 @@ final class WriterLoop implements Runnable {
   /** Asks for a flush once everything queued so far is written; does not wait. */
   void requestFlush() {
     flushRequested = true;
-  }
-
-  /** The write error that stopped this writer, if any. */
-  Optional<Exception> failure() {
-    return Optional.ofNullable(failure);
   }
 
   /** Events that arrived after a write error or after the close marker, and were not written. */
@@ -190,7 +184,7 @@ final class WriterLoop implements Runnable {
     }
   }
 
-  UncheckedIOException asUnchecked(Exception e) {
+  private UncheckedIOException asUnchecked(Exception e) {
     return e instanceof IOException io
         ? new UncheckedIOException("cannot write TensorBoard event file " + file.path() + ": " + io.getMessage(), io)
         : new UncheckedIOException(new IOException("cannot write TensorBoard event file " + file.path(), e));
