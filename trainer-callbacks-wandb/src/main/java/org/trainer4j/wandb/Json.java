@@ -1,0 +1,112 @@
+package org.trainer4j.wandb;
+
+import java.lang.reflect.Array;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Map;
+import java.util.Optional;
+import org.trainer4j.core.json.PyJson;
+
+/**
+ * Compact JSON as W&B's clients write it: floats in Python's {@code repr} form, {@code NaN} and {@code
+ * Infinity} bare (the W&B server reads them), maps as objects, collections and arrays as lists. Values
+ * of other types are written as their {@code toString()}.
+ */
+final class Json {
+  private Json() {}
+
+  static String encode(Object value) {
+    StringBuilder out = new StringBuilder(16);
+    append(out, value);
+    return out.toString();
+  }
+
+  static void append(StringBuilder out, Object value) {
+    if (value == null) {
+      out.append("null");
+    } else if (value instanceof String s) {
+      appendString(out, s);
+    } else if (value instanceof Boolean b) {
+      out.append(b ? "true" : "false");
+    } else if (value instanceof Double d) {
+      out.append(PyJson.floatRepr(d));
+    } else if (value instanceof Float f) {
+      // Float.toString gives the shortest decimal of the float itself (0.1f is 0.1, not 0.10000000149).
+      out.append(Float.isFinite(f) ? PyJson.floatRepr(Double.parseDouble(Float.toString(f))) : PyJson.floatRepr(f));
+    } else if (value instanceof Integer || value instanceof Long || value instanceof Short
+        || value instanceof Byte || value instanceof BigInteger) {
+      out.append(value);
+    } else if (value instanceof BigDecimal d) {
+      out.append(PyJson.floatRepr(d.doubleValue()));
+    } else if (value instanceof Number n) {
+      out.append(PyJson.floatRepr(n.doubleValue()));
+    } else if (value instanceof Map<?, ?> map) {
+      appendMap(out, map);
+    } else if (value instanceof Iterable<?> items) {
+      out.append('[');
+      boolean first = true;
+      for (Object item : items) {
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        append(out, item);
+      }
+      out.append(']');
+    } else if (value.getClass().isArray()) {
+      out.append('[');
+      for (int i = 0, n = Array.getLength(value); i < n; i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        append(out, Array.get(value, i));
+      }
+      out.append(']');
+    } else if (value instanceof Optional<?> optional) {
+      append(out, optional.orElse(null));
+    } else if (value instanceof Enum<?> e) {
+      appendString(out, e.toString());
+    } else {
+      appendString(out, value.toString());
+    }
+  }
+
+  static void appendMap(StringBuilder out, Map<?, ?> map) {
+    out.append('{');
+    boolean first = true;
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      if (!first) {
+        out.append(',');
+      }
+      first = false;
+      appendString(out, String.valueOf(e.getKey()));
+      out.append(':');
+      append(out, e.getValue());
+    }
+    out.append('}');
+  }
+
+  static void appendString(StringBuilder out, String s) {
+    out.append('"');
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        case '\b' -> out.append("\\b");
+        case '\f' -> out.append("\\f");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+}
