@@ -225,6 +225,12 @@ final class Uploader {
     }
   }
 
+  long pendingBytes() {
+    synchronized (lock) {
+      return pendingBytes;
+    }
+  }
+
   Outcome outcome() {
     synchronized (lock) {
       long notSent = pending.size() + rowsRefused;
@@ -276,9 +282,10 @@ final class Uploader {
       return false;
     }
     serverExpandsGlobs = serverExpandsGlobs(graphql);
+    List<String> keys = expandedKeysSnapshot();
     JsonNode upserted;
     try {
-      upserted = graphql(graphql, "UpsertBucket", UPSERT_MUTATION, upsertVariables(true), "creating the run");
+      upserted = graphql(graphql, "UpsertBucket", UPSERT_MUTATION, upsertVariables(true, keys), "creating the run");
     } catch (Rejected e) {
       stopWithError("W&B refused to create run " + identity.runId() + " with HTTP " + e.result.code() + ": "
           + shortBody(e.result));
@@ -298,12 +305,12 @@ final class Uploader {
       return false;
     }
     synchronized (lock) {
-      keysInServerConfig = expandedKeys.size();
+      keysInServerConfig = keys.size();
       url = settings.appUrl() + "/" + PythonQuote.quote(entityName, "/") + "/" + PythonQuote.quote(projectName, "/")
           + "/runs/" + PythonQuote.quote(runName, "/=+&$@");
     }
     String shown = text(bucket.path("displayName")).or(identity::displayName).orElse(runName);
-    notices.info("W&B run {} is at {}", shown, url);
+    notices.info("W&B run \"{}\" ({}) is at {}", shown, runName, url);
     return true;
   }
 
@@ -437,25 +444,28 @@ final class Uploader {
 
   /** Re-sends the config with a metric definition for each newly logged key (servers that do not expand globs). */
   private boolean updateConfig() throws Abandoned {
-    int keys;
-    synchronized (lock) {
-      keys = expandedKeys.size();
-    }
+    List<String> keys = expandedKeysSnapshot();
     try {
-      graphql(http.url("graphql"), "UpsertBucket", UPSERT_MUTATION, upsertVariables(false), "updating the run config");
+      graphql(http.url("graphql"), "UpsertBucket", UPSERT_MUTATION, upsertVariables(false, keys), "updating the run config");
     } catch (Rejected e) {
       stopWithError("W&B refused to update the config of run " + runName + " with HTTP " + e.result.code()
           + ": " + shortBody(e.result));
       return false;
     }
     synchronized (lock) {
-      keysInServerConfig = keys;
+      keysInServerConfig = keys.size();
     }
     return true;
   }
 
+  private List<String> expandedKeysSnapshot() {
+    synchronized (lock) {
+      return List.copyOf(expandedKeys);
+    }
+  }
+
   /** The SDK's 19 UpsertBucket variables; later updates send only the run's path and the config. */
-  private Map<String, Object> upsertVariables(boolean first) {
+  private Map<String, Object> upsertVariables(boolean first, List<String> keys) {
     Map<String, Object> v = new LinkedHashMap<>();
     v.put("id", null);
     v.put("name", first ? identity.runId() : runName);
@@ -466,7 +476,7 @@ final class Uploader {
     v.put("displayName", first ? identity.displayName().orElse(null) : null);
     v.put("notes", first ? identity.notes().orElse(null) : null);
     v.put("commit", null);
-    v.put("config", configJson());
+    v.put("config", configJson(keys));
     v.put("host", first ? identity.host() : null);
     v.put("debug", null);
     v.put("program", null);
@@ -480,11 +490,7 @@ final class Uploader {
   }
 
   /** The config as W&B stores it: {@code {"key": {"value": v}}}, with the metric definitions in {@code _wandb.m}. */
-  private String configJson() {
-    List<String> keys;
-    synchronized (lock) {
-      keys = List.copyOf(expandedKeys);
-    }
+  private String configJson(List<String> keys) {
     Map<String, Object> wrapped = new LinkedHashMap<>();
     config.forEach((k, v) -> wrapped.put(k, valueOf(v)));
     Map<String, Object> internal = new LinkedHashMap<>();
@@ -609,6 +615,6 @@ final class Uploader {
   }
 
   static String seconds(Duration d) {
-    return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    return d.toMillis() < 1000 ? d.toMillis() + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 }

@@ -315,6 +315,11 @@ public final class WandbRun implements AutoCloseable {
         + directory().map(d -> ", directory=" + d).orElse("") + (closed ? ", finished" : "") + "}";
   }
 
+  /** Bytes of history waiting for upload (0 for offline runs). */
+  long uploadBacklogBytes() {
+    return uploader == null ? 0 : uploader.pendingBytes();
+  }
+
   // ---- internals ----
 
   private void enqueue(Event event) {
@@ -409,11 +414,16 @@ public final class WandbRun implements AutoCloseable {
       notices.info("W&B run {} finished with exit code {}: {} rows uploaded{}", runId, r.exitCode(),
           r.rowsUploaded(), r.url().map(u -> " to " + u).orElse(""));
     } else {
-      LOG.warn("W&B run {} was not fully uploaded{}: {} of {} history rows{}{} were not sent. Everything is in {}"
-          + "{}; upload it with: {}", runId, r.problem().map(p -> " (" + p + ")").orElse(""),
-          r.rowsNotUploaded(), r.rowsLogged(),
-          uploader.outcome().firstUnsentStep().map(s -> " (from _step " + s + " on)").orElse(""),
-          r.uploadComplete() ? "" : ", nor the final summary and the run's completion",
+      List<String> unsent = new ArrayList<>();
+      if (r.rowsNotUploaded() > 0) {
+        unsent.add(r.rowsNotUploaded() + " of " + r.rowsLogged() + " history rows"
+            + uploader.outcome().firstUnsentStep().map(s -> " (the first is _step " + s + ")").orElse(""));
+      }
+      if (!r.uploadComplete()) {
+        unsent.add("the final summary and the run's completion");
+      }
+      LOG.warn("W&B run {} was not fully uploaded{}. Not sent: {}. Everything is in {}{}; upload it with: {}",
+          runId, r.problem().map(p -> " (" + p + ")").orElse(""), String.join(", ", unsent),
           directory.wandbFile(), written ? "" : " (as far as it was written)", r.syncCommand().get());
     }
   }
