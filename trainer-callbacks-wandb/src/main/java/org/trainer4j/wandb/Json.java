@@ -29,17 +29,17 @@ final class Json {
     } else if (value instanceof Boolean b) {
       out.append(b ? "true" : "false");
     } else if (value instanceof Double d) {
-      out.append(PyJson.floatRepr(d));
+      appendDouble(out, d);
     } else if (value instanceof Float f) {
       // Float.toString gives the shortest decimal of the float itself (0.1f is 0.1, not 0.10000000149).
-      out.append(Float.isFinite(f) ? PyJson.floatRepr(Double.parseDouble(Float.toString(f))) : PyJson.floatRepr(f));
+      appendDouble(out, Float.isFinite(f) ? Double.parseDouble(Float.toString(f)) : f);
     } else if (value instanceof Integer || value instanceof Long || value instanceof Short
         || value instanceof Byte || value instanceof BigInteger) {
       out.append(value);
     } else if (value instanceof BigDecimal d) {
-      out.append(PyJson.floatRepr(d.doubleValue()));
+      appendDouble(out, d.doubleValue());
     } else if (value instanceof Number n) {
-      out.append(PyJson.floatRepr(n.doubleValue()));
+      appendDouble(out, n.doubleValue());
     } else if (value instanceof Map<?, ?> map) {
       appendMap(out, map);
     } else if (value instanceof Iterable<?> items) {
@@ -68,6 +68,67 @@ final class Json {
       appendString(out, e.toString());
     } else {
       appendString(out, value.toString());
+    }
+  }
+
+  /**
+   * Python's {@code repr(float)} (as core's {@link PyJson#floatRepr} writes it), without its BigDecimal
+   * work: the writer thread formats every logged float. Digits come from {@link Double#toString}; the
+   * notation is positional for decimal exponents -4 to 15, else {@code d.ddde+XX}.
+   */
+  static void appendDouble(StringBuilder out, double v) {
+    if (!Double.isFinite(v) || v == 0) {
+      out.append(PyJson.floatRepr(v));
+      return;
+    }
+    String java = Double.toString(Math.abs(v));
+    int e = java.indexOf('E');
+    String mantissa = e < 0 ? java : java.substring(0, e);
+    int exponent = e < 0 ? 0 : Integer.parseInt(java.substring(e + 1));
+    int dot = mantissa.indexOf('.');
+    StringBuilder digits = new StringBuilder(mantissa.length()).append(mantissa, 0, dot).append(mantissa, dot + 1, mantissa.length());
+    int point = dot + exponent; // digits before the decimal point
+    int lead = 0;
+    while (lead < digits.length() - 1 && digits.charAt(lead) == '0') {
+      lead++;
+    }
+    int end = digits.length();
+    while (end > lead + 1 && digits.charAt(end - 1) == '0') {
+      end--;
+    }
+    String d = digits.substring(lead, end);
+    point -= lead;
+    int decimalExponent = point - 1;
+    if (v < 0) {
+      out.append('-');
+    }
+    if (decimalExponent >= -4 && decimalExponent < 16) {
+      if (point <= 0) {
+        out.append("0.");
+        for (int i = point; i < 0; i++) {
+          out.append('0');
+        }
+        out.append(d);
+      } else if (point >= d.length()) {
+        out.append(d);
+        for (int i = d.length(); i < point; i++) {
+          out.append('0');
+        }
+        out.append(".0");
+      } else {
+        out.append(d, 0, point).append('.').append(d, point, d.length());
+      }
+    } else {
+      out.append(d.charAt(0));
+      if (d.length() > 1) {
+        out.append('.').append(d, 1, d.length());
+      }
+      out.append('e').append(decimalExponent < 0 ? '-' : '+');
+      int abs = Math.abs(decimalExponent);
+      if (abs < 10) {
+        out.append('0');
+      }
+      out.append(abs);
     }
   }
 

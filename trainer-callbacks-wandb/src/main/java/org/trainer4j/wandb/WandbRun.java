@@ -315,6 +315,11 @@ public final class WandbRun implements AutoCloseable {
         + directory().map(d -> ", directory=" + d).orElse("") + (closed ? ", finished" : "") + "}";
   }
 
+  /** Rows and summary updates logged but not yet taken by the writer thread (for monitoring). */
+  public int backlog() {
+    return queue == null ? 0 : queue.size();
+  }
+
   /** Bytes of history waiting for upload (0 for offline runs). */
   long uploadBacklogBytes() {
     return uploader == null ? 0 : uploader.pendingBytes();

@@ -1,0 +1,40 @@
+package org.trainer4j.wandb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.trainer4j.core.json.PyJson;
+
+class JsonTest {
+  private static String fast(double v) {
+    StringBuilder out = new StringBuilder();
+    Json.appendDouble(out, v);
+    return out.toString();
+  }
+
+  @Test
+  void floatsAreWrittenAsPythonWritesThem() {
+    for (double v : List.of(0.1, 1.0, -2.5, 1e-4, 1e-5, 4.5e-05, 123456789.0, 1e15, 1e16, 1.5e16, 1e20, 1e-300,
+        Double.MIN_VALUE, Double.MAX_VALUE, 0.0, -0.0, 100.0, 0.001, 12345.678, Double.NaN,
+        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 9999999999999998.0)) {
+      assertEquals(PyJson.floatRepr(v), fast(v), "value " + v);
+    }
+    assertEquals("1e-05", fast(1e-5));
+    assertEquals("1e+16", fast(1e16));
+    assertEquals("0.0001", fast(1e-4));
+  }
+
+  @Test
+  void randomFloatsOfEveryMagnitudeMatchCoresPythonRepr() {
+    Random random = new Random(7);
+    for (int i = 0; i < 200_000; i++) {
+      double v = Double.longBitsToDouble(random.nextLong());
+      if (i % 2 == 0) {
+        v = random.nextGaussian() * Math.pow(10, random.nextInt(40) - 20);
+      }
+      assertEquals(PyJson.floatRepr(v), fast(v), "bits " + Double.doubleToRawLongBits(v));
+    }
+  }
+}
