@@ -1,12 +1,10 @@
 package org.trainer4j.core;
 
-import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,7 +25,7 @@ final class PredictionLoop {
   record Result(HostArray predictions, Optional<HostArray> labels, Optional<HostArray> inputs,
       Optional<HostArray> losses, Optional<Double> meanLoss, int numSamples, int numBatches) {}
 
-  static Result run(Model model, Loss loss, DataLoader loader, List<String> labelNames,
+  static Result run(InferenceModel model, NDManager parent, Loss loss, DataLoader loader, List<String> labelNames,
       Collection<String> ignoreKeys, boolean keepInputs, Runnable afterBatch) {
     List<HostArray> predictions = new ArrayList<>();
     List<HostArray> labels = new ArrayList<>();
@@ -39,10 +37,10 @@ final class PredictionLoop {
     int[] order = loader.order(0);
     for (int b = 0; b < loader.length(); b++) {
       try (NDScope scope = new NDScope();
-          NDManager manager = model.getNDManager().newSubManager();
+          NDManager manager = parent.newSubManager();
           Batch batch = loader.dataset().batch(manager, loader.batchIndices(order, b))) {
         scope.suppressNotUsedWarning();
-        NDList outputs = model.getBlock().forward(new ParameterStore(manager, false), batch.inputs(), false);
+        NDList outputs = model.forward(batch.inputs(), manager);
         predictions.add(toHost(firstOutput(outputs, ignoreKeys)));
         NDList batchLabels = selectLabels(batch.labels(), labelNames);
         if (!batchLabels.isEmpty()) {

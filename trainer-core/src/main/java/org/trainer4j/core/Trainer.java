@@ -9,17 +9,24 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainer4j.core.args.SaveStrategy;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.callback.CallbackHandler;
 import org.trainer4j.core.callback.CallbackRole;
@@ -35,7 +42,14 @@ import org.trainer4j.core.data.DataLoader;
 import org.trainer4j.core.data.Seeds;
 import org.trainer4j.core.data.TrainerDataset;
 import org.trainer4j.core.metrics.ComputeMetrics;
+import org.trainer4j.core.checkpoint.Checkpoints;
+import org.trainer4j.core.checkpoint.ModelWeights;
 import org.trainer4j.core.metrics.EvalPrediction;
+import org.trainer4j.core.optim.Gradients;
+import org.trainer4j.core.optim.LrScheduler;
+import org.trainer4j.core.optim.NamedParameter;
+import org.trainer4j.core.optim.Optimizer;
+import org.trainer4j.core.optim.Optimizers;
 
 /**
  * Trains, evaluates and predicts with a DJL model the way HF's {@code Trainer} does: hand it a model
@@ -55,10 +69,12 @@ import org.trainer4j.core.metrics.EvalPrediction;
  *
  * <p>Not thread-safe: one thread drives a Trainer.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
-  private final Model model;
+  private final Model model; // null when only an InferenceModel was given
+  private final InferenceModel inference;
+  private final NDManager manager;
   private final Loss loss;
   private final TrainingArguments args;
   private final TrainerDataset trainDataset;
@@ -71,11 +87,20 @@ public final class Trainer {
   private CallbackContext context;
 
   private Trainer(Builder b) {
-    this.model = Objects.requireNonNull(b.model, "model is required: Trainer.builder().model(model)");
-    if (model.getBlock() == null) {
+    if ((b.model == null) == (b.inference == null)) {
+      throw new IllegalArgumentException("give the Trainer one model: Trainer.builder().model(djlModel) to train,"
+          + " or .inferenceModel(model) to evaluate and predict only");
+    }
+    this.model = b.model;
+    if (model != null && model.getBlock() == null) {
       throw new IllegalArgumentException("the model has no block; call model.setBlock(block) first");
     }
-    this.loss = Objects.requireNonNull(b.loss, "loss is required: Trainer.builder().loss(Loss.l2Loss())");
+    this.inference = model != null ? new BlockInference(model) : b.inference;
+    this.manager = model != null ? model.getNDManager() : NDManager.newBaseManager();
+    if (b.loss == null) {
+      throw new IllegalArgumentException("a loss is required, e.g. Trainer.builder().loss(Loss.softmaxCrossEntropyLoss())");
+    }
+    this.loss = b.loss;
     this.args = b.args != null ? b.args : TrainingArguments.builder().build();
     this.trainDataset = b.trainDataset;
     this.evalDataset = b.evalDataset;
@@ -98,16 +123,37 @@ public final class Trainer {
     fire(Event.ON_INIT_END);
   }
 
-  /** A builder; {@code model} and {@code loss} are required. */
+  /** A builder; a {@code model} (or {@code inferenceModel}) and a {@code loss} are required. */
   public static Builder builder() {
     return new Builder();
   }
 
   // ---- public API ----
 
-  /** Trains from scratch. */
+  /**
+   * Trains from scratch, or resumes from {@code resume_from_checkpoint} when the arguments name one (a
+   * folder, or {@code true} for the latest checkpoint in {@code output_dir}).
+   *
+   * @throws IllegalStateException when {@code output_dir} already holds checkpoints of another run and
+   *     neither resuming nor {@code overwrite_output_dir} was asked for
+   */
   public TrainOutput train() {
-    return runTraining();
+    return runTraining(args.resumeFromCheckpoint().flatMap(this::resumeTarget));
+  }
+
+  /**
+   * Trains, resuming from the latest {@code checkpoint-<step>} folder of {@code output_dir} when {@code
+   * resumeFromLatest} is true: model, optimizer, schedule, state, log history and data position.
+   *
+   * @throws IllegalStateException "no valid checkpoint found in ..." when there is none
+   */
+  public TrainOutput train(boolean resumeFromLatest) {
+    return runTraining(resumeFromLatest ? resumeTarget("true") : Optional.empty());
+  }
+
+  /** Trains, resuming from this checkpoint folder. */
+  public TrainOutput train(Path checkpoint) {
+    return runTraining(resumeTarget(checkpoint.toString()));
   }
 
   /** Adds a callback (before the progress bar, after the others). */
@@ -138,8 +184,25 @@ public final class Trainer {
     return state;
   }
 
+  /**
+   * The DJL model being trained.
+   *
+   * @throws IllegalStateException when the Trainer was given an {@link InferenceModel} instead
+   */
   public Model model() {
+    if (model == null) {
+      throw new IllegalStateException("this Trainer evaluates an InferenceModel; it has no DJL model");
+    }
     return model;
+  }
+
+  /** Closes an {@link InferenceModel} given to the builder; a DJL model stays open (it is the caller's). */
+  @Override
+  public void close() {
+    if (model == null) {
+      inference.close();
+      manager.close();
+    }
   }
 
   /** Evaluates on the eval dataset given to the builder, with the {@code eval} prefix. */
@@ -210,17 +273,23 @@ public final class Trainer {
 
   // ---- training ----
 
-  private TrainOutput runTraining() {
+  private TrainOutput runTraining(Optional<Path> resumeFrom) {
+    if (model == null) {
+      throw new IllegalStateException(inference.trainingUnsupportedMessage());
+    }
     if (trainDataset == null) {
       throw new IllegalStateException("no train dataset: give one to Trainer.builder().trainDataset(...)");
     }
     DataLoader loader = trainLoader();
     StepPlan plan = StepPlan.of(args, loader.length());
-    Engine.getInstance().setRandomSeed(args.seed());
+    Checkpoints.removeInterruptedSaves(args.outputDir());
+    if (resumeFrom.isEmpty()) {
+      clearOldCheckpoints();
+    }
     initializeBlock(loader);
-    List<org.trainer4j.core.optim.NamedParameter> parameters = trainableParameters();
+    List<NamedParameter> parameters = trainableParameters();
 
-    state = new TrainerState();
+    state = resumeFrom.map(c -> resumedState(c, plan)).orElseGet(TrainerState::new);
     state.setMaxSteps(plan.maxSteps());
     state.setNumTrainEpochs(plan.numTrainEpochs());
     state.setTrainBatchSize(args.perDeviceTrainBatchSize());
@@ -228,40 +297,142 @@ public final class Trainer {
     state.setEvalSteps(plan.evalSteps());
     state.setSaveSteps(plan.saveSteps());
 
-    try (org.trainer4j.core.optim.Optimizer optimizer = org.trainer4j.core.optim.Optimizers.create(args, parameters)) {
-      org.trainer4j.core.optim.LrScheduler scheduler = org.trainer4j.core.optim.Optimizers.schedule(args, plan.maxSteps());
+    try (Optimizer optimizer = Optimizers.create(args, parameters)) {
+      LrScheduler scheduler = Optimizers.schedule(args, plan.maxSteps());
       context = context.withOptimizer(optimizer, scheduler).withDataLoaders(loader, context.evalDataLoader().orElse(null));
+      TrainingRun run = new TrainingRun(plan, loader, parameters, optimizer, scheduler);
+      resumeFrom.ifPresent(run::restore);
       LOG.info(Integrations.describe(integrations, args.reportTo()));
       LOG.info("Training: {} examples, {} epochs, batch size {}, gradient accumulation {}, {} optimizer steps",
           trainDataset.size(), plan.numTrainEpochs(), args.perDeviceTrainBatchSize(),
           args.gradientAccumulationSteps(), plan.maxSteps());
-      TrainingRun run = new TrainingRun(plan, loader, parameters, optimizer, scheduler);
       return run.execute();
     }
+  }
+
+  /** Refuses to mix a new run's checkpoints with an old run's, unless {@code overwrite_output_dir} says so. */
+  private void clearOldCheckpoints() {
+    List<Path> old = Checkpoints.list(args.outputDir());
+    if (old.isEmpty()) {
+      return;
+    }
+    if (!args.overwriteOutputDir()) {
+      throw new IllegalStateException("output_dir " + args.outputDir() + " already holds checkpoints ("
+          + old.stream().map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.joining(", "))
+          + "); resume them with train(true) or --resume_from_checkpoint true, choose another output_dir,"
+          + " or set overwrite_output_dir=true to delete them");
+    }
+    for (Path p : old) {
+      LOG.info("overwrite_output_dir=true: deleting {}", p);
+      Checkpoints.deleteTree(p);
+    }
+  }
+
+  private TrainerState resumedState(Path checkpoint, StepPlan plan) {
+    TrainerState loaded = TrainerState.loadFromJson(checkpoint.resolve(Checkpoints.TRAINER_STATE));
+    warnIfChanged("logging_steps", loaded.loggingSteps(), plan.loggingSteps());
+    warnIfChanged("eval_steps", loaded.evalSteps(), plan.evalSteps());
+    warnIfChanged("save_steps", loaded.saveSteps(), plan.saveSteps());
+    try {
+      ModelWeights.load(model.getBlock(), checkpoint.resolve(Checkpoints.MODEL));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the model of checkpoint " + checkpoint, e);
+    }
+    if (args.restoreCallbackStatesFromCheckpoint()) {
+      CallbackStates.restore(loaded.statefulCallbacks(), control, callbacks.callbacks());
+    }
+    return loaded;
+  }
+
+  private static void warnIfChanged(String option, int saved, int now) {
+    if (saved != now) {
+      LOG.warn("{} is {} in the checkpoint but {} now; the new value is used", option, saved, now);
+    }
+  }
+
+  /** The checkpoint {@code train(...)} resumes from, as HF: a folder, or the latest in {@code output_dir}. */
+  private Optional<Path> resumeTarget(String resumeFromCheckpoint) {
+    String value = resumeFromCheckpoint.trim();
+    if (value.isEmpty() || value.equalsIgnoreCase("false")) {
+      return Optional.empty();
+    }
+    if (value.equalsIgnoreCase("true")) {
+      Checkpoints.removeInterruptedSaves(args.outputDir());
+      return Optional.of(Checkpoints.latest(args.outputDir()).orElseThrow(() -> new IllegalStateException(
+          "no valid checkpoint found in " + args.outputDir() + " (resume_from_checkpoint=true looks for"
+              + " checkpoint-<step> folders there)")));
+    }
+    Path folder = Path.of(value);
+    if (!Files.isRegularFile(folder.resolve(Checkpoints.TRAINER_STATE))) {
+      throw new IllegalArgumentException("resume_from_checkpoint=" + value + " is not allowed: no valid checkpoint"
+          + " found in " + folder + " (it has no " + Checkpoints.TRAINER_STATE + ")");
+    }
+    return Optional.of(folder);
   }
 
   /** The loop of one {@link #train()} call, with its running sums. */
   private final class TrainingRun {
     private final StepPlan plan;
     private final DataLoader loader;
-    private final List<org.trainer4j.core.optim.NamedParameter> parameters;
-    private final org.trainer4j.core.optim.Optimizer optimizer;
-    private final org.trainer4j.core.optim.LrScheduler scheduler;
+    private final List<NamedParameter> parameters;
+    private final Optimizer optimizer;
+    private final LrScheduler scheduler;
     private final long parameterCount;
     private double loggedLossSum;
     private double totalLoss;
     private int lastLoggedStep;
     private Double gradNorm;
     private double learningRate;
+    private boolean epochFinished;
+    private int startEpoch;
+    private int skipBatches;
 
-    TrainingRun(StepPlan plan, DataLoader loader, List<org.trainer4j.core.optim.NamedParameter> parameters,
-        org.trainer4j.core.optim.Optimizer optimizer, org.trainer4j.core.optim.LrScheduler scheduler) {
+    TrainingRun(StepPlan plan, DataLoader loader, List<NamedParameter> parameters, Optimizer optimizer,
+        LrScheduler scheduler) {
       this.plan = plan;
       this.loader = loader;
       this.parameters = parameters;
       this.optimizer = optimizer;
       this.scheduler = scheduler;
       this.parameterCount = parameters.stream().mapToLong(p -> p.array().size()).sum();
+      this.lastLoggedStep = state.globalStep();
+    }
+
+    /** Continues from a checkpoint: optimizer, schedule, loss sums and the data position. */
+    void restore(Path checkpoint) {
+      Path loop = checkpoint.resolve(Checkpoints.LOOP_STATE);
+      if (Files.isRegularFile(loop)) {
+        try {
+          CheckpointState.loadOptimizer(checkpoint, optimizer, scheduler);
+          LoopState saved = LoopState.read(loop);
+          loggedLossSum = saved.loggedLossSum();
+          totalLoss = saved.totalLoss();
+          lastLoggedStep = saved.lastLoggedStep();
+          learningRate = saved.learningRate();
+          gradNorm = saved.gradNorm();
+          epochFinished = saved.epochFinished();
+          if (saved.seed() != args.seed() || saved.dataSeed() != dataSeed()) {
+            LOG.warn("the checkpoint was trained with seed={} data_seed={}, this run uses seed={} data_seed={}:"
+                + " data order and dropout will differ from an uninterrupted run", saved.seed(), saved.dataSeed(),
+                args.seed(), dataSeed());
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read the optimizer state of checkpoint " + checkpoint, e);
+        }
+      } else {
+        LOG.warn("checkpoint {} holds the model only (save_only_model): the optimizer and schedule start"
+            + " fresh, so the resumed run will differ from an uninterrupted one", checkpoint);
+        CheckpointState.fastForward(scheduler, state.globalStep());
+      }
+      int done = state.globalStep();
+      startEpoch = done / plan.updatesPerEpoch();
+      skipBatches = (done % plan.updatesPerEpoch()) * args.gradientAccumulationSteps();
+      if (done > 0 && done % plan.updatesPerEpoch() == 0 && !epochFinished) {
+        startEpoch--; // the checkpoint was written before that epoch's end-of-epoch events ran
+        skipBatches = plan.batchesPerEpoch();
+      }
+      LOG.info("Continuing training from checkpoint {} at step {}: skipping {} epochs and {} batches", checkpoint,
+          done, startEpoch, skipBatches);
     }
 
     TrainOutput execute() {
@@ -271,19 +442,22 @@ public final class Trainer {
         evaluateDuringTraining();
       }
       int accumulation = args.gradientAccumulationSteps();
-      for (int epoch = 0; epoch < plan.numTrainEpochs(); epoch++) {
+      for (int epoch = startEpoch; epoch < plan.numTrainEpochs() && state.globalStep() < plan.maxSteps()
+          || epoch == startEpoch && skipBatches == plan.batchesPerEpoch(); epoch++) {
         int[] order = loader.order(epoch);
         int batches = plan.batchesPerEpoch();
+        int first = epoch == startEpoch ? skipBatches : 0;
+        epochFinished = false;
         fire(Event.ON_EPOCH_BEGIN);
-        for (int step = 0; step < batches; step++) {
+        for (int step = first; step < batches; step++) {
           int windowStart = step - step % accumulation;
           int windowSize = Math.min(accumulation, batches - windowStart);
           if (step == windowStart) {
             fire(Event.ON_STEP_BEGIN);
           }
-          addStepLoss(forwardBackward(loader.batchIndices(order, step), windowSize, step - windowStart), windowSize);
-          boolean lastOfWindow = step - windowStart == windowSize - 1;
-          if (lastOfWindow) {
+          float stepLoss = forwardBackward(loader.batchIndices(order, step), windowSize, step - windowStart);
+          addStepLoss(stepLoss, windowSize);
+          if (step - windowStart == windowSize - 1) {
             optimizerStep();
             state.setEpoch(epoch + (double) (step + 1) / batches);
             fire(Event.ON_STEP_END);
@@ -295,11 +469,15 @@ public final class Trainer {
             break;
           }
         }
+        epochFinished = true;
         fire(Event.ON_EPOCH_END);
         maybeLogSaveEvaluate();
         if (control.shouldTrainingStop()) {
           break;
         }
+      }
+      if (args.loadBestModelAtEnd()) {
+        loadBestModel();
       }
       totalLoss += loggedLossSum;
       double trainLoss = totalLoss / Math.max(state.globalStep(), 0.001);
@@ -321,12 +499,12 @@ public final class Trainer {
     private float forwardBackward(int[] indices, int windowSize, int microIndex) {
       // Dropout draws depend on the seed and the position in the run only, so a resumed run repeats them.
       Engine.getInstance().setRandomSeed(stepSeed(state.globalStep(), microIndex));
-      try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope();
+      try (NDScope scope = new NDScope();
           NDManager manager = model.getNDManager().newSubManager();
           Batch batch = trainDataset.batch(manager, indices);
-          ai.djl.training.GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         scope.suppressNotUsedWarning();
-        NDList outputs = model.getBlock().forward(new ai.djl.training.ParameterStore(manager, false), batch.inputs(), true);
+        NDList outputs = model.getBlock().forward(new ParameterStore(manager, false), batch.inputs(), true);
         NDArray value = loss.evaluate(PredictionLoop.selectLabels(batch.labels(), args.labelNames()), outputs);
         collector.backward(windowSize == 1 ? value : value.div(windowSize));
         state.setTotalFlos(state.totalFlos() + 6.0 * parameterCount * batch.size());
@@ -336,50 +514,22 @@ public final class Trainer {
 
     /** Adds a micro-batch's share of its window's mean loss to the sum logged next. */
     private void addStepLoss(float stepLoss, int windowSize) {
-      double windowShare = stepLoss / (double) windowSize;
       if (args.loggingNanInfFilter() && !Float.isFinite(stepLoss)) {
         loggedLossSum += loggedLossSum / (1 + state.globalStep() - lastLoggedStep);
       } else {
-        loggedLossSum += windowShare;
+        loggedLossSum += stepLoss / (double) windowSize;
       }
     }
 
     private void optimizerStep() {
-      gradNorm = args.maxGradNorm() > 0 ? clipGradients(args.maxGradNorm()) : null;
+      gradNorm = args.maxGradNorm() > 0 ? Gradients.clipByGlobalNorm(parameters, args.maxGradNorm()) : null;
       fire(Event.ON_PRE_OPTIMIZER_STEP);
       learningRate = scheduler.lastLr();
       optimizer.step(learningRate);
       fire(Event.ON_OPTIMIZER_STEP);
       scheduler.step();
-      zeroGradients();
+      Gradients.zero(parameters);
       state.setGlobalStep(state.globalStep() + 1);
-    }
-
-    private double clipGradients(double maxNorm) {
-      double sumOfSquares = 0;
-      for (org.trainer4j.core.optim.NamedParameter p : parameters) {
-        try (NDArray g = p.array().getGradient(); NDArray squares = g.square().sum()) {
-          sumOfSquares += squares.toType(DataType.FLOAT64, false).getDouble();
-        }
-      }
-      double norm = Math.sqrt(sumOfSquares);
-      double coefficient = maxNorm / (norm + 1e-6);
-      if (coefficient < 1) {
-        for (org.trainer4j.core.optim.NamedParameter p : parameters) {
-          try (NDArray g = p.array().getGradient()) {
-            g.muli(coefficient);
-          }
-        }
-      }
-      return norm;
-    }
-
-    private void zeroGradients() {
-      for (org.trainer4j.core.optim.NamedParameter p : parameters) {
-        try (NDArray g = p.array().getGradient()) {
-          g.muli(0);
-        }
-      }
     }
 
     private void maybeLogSaveEvaluate() {
@@ -399,6 +549,7 @@ public final class Trainer {
         evaluateDuringTraining();
       }
       if (control.shouldSave()) {
+        saveCheckpoint();
         fire(Event.ON_SAVE);
       }
     }
@@ -408,11 +559,67 @@ public final class Trainer {
         throw new IllegalStateException("eval_strategy=" + args.evalStrategy() + " needs an eval dataset:"
             + " give one to Trainer.builder().evalDataset(...)");
       }
-      evaluate(evalDataset, List.of(), "eval");
+      Map<String, Object> metrics = evaluate(evalDataset, List.of(), "eval");
+      if (args.metricForBestModel().isPresent()) {
+        boolean newBest = BestModel.update(args, state, metrics);
+        if (args.saveStrategy() == SaveStrategy.BEST) {
+          control.setShouldSave(newBest);
+        }
+      }
+      CheckpointState.afterEvaluate(scheduler, args, metrics);
+    }
+
+    private void saveCheckpoint() {
+      Path folder = args.outputDir().resolve(Checkpoints.folderName(state.globalStep()));
+      state.setStatefulCallbacks(CallbackStates.export(control, callbacks.callbacks()));
+      BestModel.bestCheckpoint(args, state, folder).ifPresent(best -> state.setBestModelCheckpoint(best.toString()));
+      LoopState loopState = new LoopState(loggedLossSum, totalLoss, lastLoggedStep, learningRate, gradNorm,
+          epochFinished, args.seed(), dataSeed());
+      try {
+        Checkpoints.writeAtomically(folder, dir -> {
+          ModelWeights.save(model.getBlock(), dir.resolve(Checkpoints.MODEL));
+          if (!args.saveOnlyModel()) {
+            CheckpointState.saveOptimizer(dir, optimizer, scheduler);
+            loopState.write(dir.resolve(Checkpoints.LOOP_STATE));
+          }
+          state.saveToJson(dir.resolve(Checkpoints.TRAINER_STATE));
+          Files.writeString(dir.resolve(Checkpoints.TRAINING_ARGS), args.toJson());
+        });
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot save checkpoint " + folder, e);
+      }
+      args.saveTotalLimit().ifPresent(limit -> Checkpoints.rotate(args.outputDir(), limit,
+          state.bestModelCheckpoint().map(Path::of).map(java.util.Set::of).orElse(java.util.Set.of())));
+    }
+
+    private void loadBestModel() {
+      Optional<Path> best = state.bestModelCheckpoint().map(Path::of);
+      if (best.isEmpty() || !Files.isRegularFile(best.get().resolve(Checkpoints.MODEL))) {
+        LOG.warn("load_best_model_at_end=true, but no best checkpoint was saved ({}); keeping the last model",
+            best.map(Path::toString).orElse("no evaluation produced " + args.metricForBestModel().orElse("a metric")));
+        return;
+      }
+      LOG.info("Loading best model from {} (score: {}).", best.get(), state.bestMetric().orElse(Double.NaN));
+      try {
+        ModelWeights.load(model.getBlock(), best.get().resolve(Checkpoints.MODEL));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot load the best model from " + best.get(), e);
+      }
     }
   }
 
   // ---- helpers ----
+
+  /** A DJL model run forward without gradients. */
+  private record BlockInference(Model model) implements InferenceModel {
+    @Override
+    public NDList forward(NDList inputs, NDManager manager) {
+      return model.getBlock().forward(new ParameterStore(manager, false), inputs, false);
+    }
+
+    @Override
+    public void close() {}
+  }
 
   private record PredictionRun(PredictionLoop.Result result, Map<String, Object> metrics) {}
 
@@ -420,7 +627,7 @@ public final class Trainer {
     long start = System.nanoTime();
     CallbackContext stepContext = context.withDataLoaders(context.trainDataLoader().orElse(null), loader);
     initializeBlock(loader);
-    PredictionLoop.Result result = PredictionLoop.run(model, loss, loader, args.labelNames(), ignoreKeys,
+    PredictionLoop.Result result = PredictionLoop.run(inference, manager, loss, loader, args.labelNames(), ignoreKeys,
         args.includeForMetrics().contains("inputs"), () -> fire(Event.ON_PREDICTION_STEP, stepContext));
     Map<String, Object> metrics = new LinkedHashMap<>();
     if (computeMetrics != null && result.labels().isPresent()) {
@@ -449,10 +656,10 @@ public final class Trainer {
   }
 
   private void initializeBlock(DataLoader loader) {
-    Block block = model.getBlock();
-    if (block.isInitialized()) {
+    if (model == null || model.getBlock().isInitialized()) {
       return;
     }
+    Block block = model.getBlock();
     Engine.getInstance().setRandomSeed(args.seed());
     try (NDManager manager = model.getNDManager().newSubManager();
         Batch first = loader.dataset().batch(manager, loader.batchIndices(loader.order(0), 0))) {
@@ -462,22 +669,25 @@ public final class Trainer {
     }
   }
 
-  private List<org.trainer4j.core.optim.NamedParameter> trainableParameters() {
-    List<org.trainer4j.core.optim.NamedParameter> list = new ArrayList<>();
+  private List<NamedParameter> trainableParameters() {
+    List<NamedParameter> list = new ArrayList<>();
     for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
       Parameter parameter = p.getValue();
       if (parameter.requiresGradient()) {
         String name = p.getKey();
         boolean decay = !(name.endsWith("bias") || name.endsWith("gamma") || name.endsWith("beta"));
-        list.add(new org.trainer4j.core.optim.NamedParameter(name, parameter.getArray(), decay));
+        list.add(new NamedParameter(name, parameter.getArray(), decay));
       }
     }
     return list;
   }
 
   private DataLoader trainLoader() {
-    return new DataLoader(trainDataset, args.perDeviceTrainBatchSize(), true, args.dataloaderDropLast(),
-        args.dataSeed().orElse(args.seed()));
+    return new DataLoader(trainDataset, args.perDeviceTrainBatchSize(), true, args.dataloaderDropLast(), dataSeed());
+  }
+
+  private int dataSeed() {
+    return args.dataSeed().orElse(args.seed());
   }
 
   private DataLoader evalLoader(TrainerDataset dataset) {
@@ -518,6 +728,7 @@ public final class Trainer {
   /** Builds a {@link Trainer}; {@code model} and {@code loss} are required. */
   public static final class Builder {
     private Model model;
+    private InferenceModel inference;
     private Loss loss;
     private TrainingArguments args;
     private TrainerDataset trainDataset;
@@ -528,6 +739,8 @@ public final class Trainer {
 
     /** The DJL model to train; its block is initialized from the first batch if it is not yet. */
     public Builder model(Model v) { model = v; return this; }
+    /** A model to evaluate and predict with only (e.g. ONNX Runtime); closed with the Trainer. */
+    public Builder inferenceModel(InferenceModel v) { inference = v; return this; }
     /** The loss, called as {@code loss.evaluate(labels, predictions)}. */
     public Builder loss(Loss v) { loss = v; return this; }
     public Builder args(TrainingArguments v) { args = v; return this; }

@@ -16,14 +16,14 @@ import org.trainer4j.core.data.DataCollator;
 import org.trainer4j.core.data.TrainerDataset;
 
 /** Small real models and datasets for tests. */
-final class Fixtures {
+public final class Fixtures {
   private Fixtures() {}
 
   /** One labelled point. */
-  record Example(float[] features, int label) {}
+  public record Example(float[] features, int label) {}
 
   /** Two Gaussian blobs in 2-D, centred at (-2,-2) and (2,2): separable, so a model can reach ~100%. */
-  static List<Example> blobs(int n, long seed) {
+  public static List<Example> blobs(int n, long seed) {
     Random random = new Random(seed);
     List<Example> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -34,7 +34,7 @@ final class Fixtures {
     return out;
   }
 
-  static final DataCollator<Example> COLLATOR = (examples, manager) -> {
+  public static final DataCollator<Example> COLLATOR = (examples, manager) -> {
     float[][] x = new float[examples.size()][];
     int[] y = new int[examples.size()];
     for (int i = 0; i < examples.size(); i++) {
@@ -46,12 +46,32 @@ final class Fixtures {
     return new Batch(new NDList(features), new NDList(labels), examples.size());
   };
 
-  static TrainerDataset dataset(List<Example> examples) {
+  public static TrainerDataset dataset(List<Example> examples) {
     return TrainerDataset.of(examples, COLLATOR);
   }
 
+  /** A 2 → hidden → dropout → 2 MLP, so that dropout randomness is part of what a resume must repeat. */
+  public static Model mlpWithDropout(int hidden, float dropout) {
+    Model model = Model.newInstance("mlp-dropout");
+    model.setBlock(new SequentialBlock()
+        .add(Linear.builder().setUnits(hidden).build())
+        .add(Activation::relu)
+        .add(ai.djl.nn.norm.Dropout.builder().optRate(dropout).build())
+        .add(Linear.builder().setUnits(2).build()));
+    return model;
+  }
+
+  /** Every parameter's values, by name, to compare two models bit for bit. */
+  public static java.util.Map<String, float[]> parameters(Model model) {
+    java.util.Map<String, float[]> out = new java.util.LinkedHashMap<>();
+    for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : model.getBlock().getParameters()) {
+      out.put(p.getKey(), p.getValue().getArray().toFloatArray());
+    }
+    return out;
+  }
+
   /** A 2 → hidden → 2 MLP. */
-  static Model mlp(int hidden) {
+  public static Model mlp(int hidden) {
     Model model = Model.newInstance("mlp");
     model.setBlock(new SequentialBlock()
         .add(Linear.builder().setUnits(hidden).build())

@@ -1,0 +1,65 @@
+package org.trainer4j.core;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.trainer4j.core.callback.ExportableState;
+import org.trainer4j.core.callback.TrainerCallback;
+
+/**
+ * {@code stateful_callbacks} as HF writes it: class name to {@code {"args", "attributes"}}, or to a
+ * list of them when a class appears more than once; {@code TrainerControl} first.
+ */
+final class CallbackStates {
+  private CallbackStates() {}
+
+  static Map<String, Object> export(TrainerControl control, List<TrainerCallback> callbacks) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("TrainerControl", entry(control));
+    Map<String, List<Object>> grouped = new LinkedHashMap<>();
+    for (TrainerCallback cb : callbacks) {
+      if (cb instanceof ExportableState exportable) {
+        grouped.computeIfAbsent(cb.getClass().getSimpleName(), k -> new ArrayList<>()).add(entry(exportable));
+      }
+    }
+    grouped.forEach((name, entries) -> out.put(name, entries.size() == 1 ? entries.get(0) : entries));
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  static void restore(Map<String, Object> saved, TrainerControl control, List<TrainerCallback> callbacks) {
+    restoreOne(saved.get("TrainerControl"), control);
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    for (TrainerCallback cb : callbacks) {
+      if (!(cb instanceof ExportableState exportable)) {
+        continue;
+      }
+      String name = cb.getClass().getSimpleName();
+      int index = seen.merge(name, 1, Integer::sum) - 1;
+      Object entry = saved.get(name);
+      if (entry instanceof List<?> list) {
+        entry = index < list.size() ? list.get(index) : null;
+      } else if (index > 0) {
+        entry = null;
+      }
+      restoreOne(entry, exportable);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void restoreOne(Object entry, ExportableState target) {
+    if (entry instanceof Map<?, ?> m) {
+      Map<String, Object> args = m.get("args") instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.of();
+      Map<String, Object> attributes = m.get("attributes") instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.of();
+      target.restoreState(args, attributes);
+    }
+  }
+
+  private static Map<String, Object> entry(ExportableState state) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("args", state.stateArgs());
+    e.put("attributes", state.stateAttributes());
+    return e;
+  }
+}
