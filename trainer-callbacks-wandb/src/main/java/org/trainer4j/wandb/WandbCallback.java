@@ -89,20 +89,23 @@ public final class WandbCallback implements TrainerCallback {
       return;
     }
     WandbRun current = ensureRun(args, context);
-    Map<String, Object> summary = new LinkedHashMap<>();
-    Map<String, Object> history = new LinkedHashMap<>();
-    context.logs().forEach((k, v) -> {
-      if (SINGLE_VALUE_SCALARS.contains(k)) {
-        summary.put(LogKeys.rewrite(k), v);
+    // rewrite_logs key by key, in one pass: this runs on the training thread.
+    Map<String, Object> row = new LinkedHashMap<>(context.logs().size() * 2);
+    Map<String, Object> summary = null;
+    for (Map.Entry<String, Object> e : context.logs().entrySet()) {
+      if (SINGLE_VALUE_SCALARS.contains(e.getKey())) {
+        if (summary == null) {
+          summary = new LinkedHashMap<>();
+        }
+        summary.put(LogKeys.rewrite(e.getKey()), e.getValue());
       } else {
-        history.put(k, v);
+        row.put(LogKeys.rewrite(e.getKey()), e.getValue());
       }
-    });
-    if (!summary.isEmpty()) {
+    }
+    if (summary != null) {
       current.summary(summary);
     }
-    if (!history.isEmpty()) {
-      Map<String, Object> row = LogKeys.rewriteLogs(history);
+    if (!row.isEmpty()) {
       row.put(MetricDefinitions.STEP_METRIC, state.globalStep());
       current.log(row);
     }

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,7 +41,7 @@ import org.trainer4j.wandb.WandbSettings;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class WandbLogBenchmark {
@@ -119,7 +120,7 @@ public class WandbLogBenchmark {
       run.log(row);
     }
     while (run.backlog() > 0) {
-      Thread.onSpinWait();
+      LockSupport.parkNanos(20_000); // leave the CPU to the writer
     }
   }
 
