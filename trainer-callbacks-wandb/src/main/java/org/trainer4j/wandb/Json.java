@@ -1,5 +1,6 @@
 package org.trainer4j.wandb;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -13,6 +14,8 @@ import org.trainer4j.core.json.PyJson;
  * of other types are written as their {@code toString()}.
  */
 final class Json {
+  private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
+
   private Json() {}
 
   static String encode(Object value) {
@@ -147,27 +150,10 @@ final class Json {
     out.append('}');
   }
 
+  /** A JSON string literal (quotes, backslashes and control characters escaped; other text as is). */
   static void appendString(StringBuilder out, String s) {
     out.append('"');
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
+    ESCAPER.quoteAsString(s, out);
     out.append('"');
   }
 }

@@ -33,11 +33,7 @@ final class MetricDefinitions {
   static List<Map<String, Object>> configWithGlob() {
     List<Map<String, Object>> m = new ArrayList<>();
     m.add(stepMetricEntry());
-    Map<String, Object> glob = new LinkedHashMap<>();
-    glob.put("2", GLOB);
-    glob.put("5", 1);
-    glob.put("6", List.of(1));
-    m.add(glob);
+    m.add(plottedAgainstStep("2", GLOB));
     return m;
   }
 
@@ -46,13 +42,18 @@ final class MetricDefinitions {
     List<Map<String, Object>> m = new ArrayList<>();
     m.add(stepMetricEntry());
     for (String key : keys) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("1", key);
-      entry.put("5", 1);
-      entry.put("6", List.of(1));
-      m.add(entry);
+      m.add(plottedAgainstStep("1", key));
     }
     return m;
+  }
+
+  /** A name ({@code "1"}) or glob ({@code "2"}) whose step metric is the first entry, with step_sync. */
+  private static Map<String, Object> plottedAgainstStep(String field, String name) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put(field, name);
+    entry.put("5", 1);
+    entry.put("6", List.of(1));
+    return entry;
   }
 
   private static Map<String, Object> stepMetricEntry() {

@@ -152,8 +152,7 @@ final class RunWriter {
     int largest = -1;
     for (int i = 0; i < row.keys().length; i++) {
       String key = row.keys()[i];
-      if (RESERVED.contains(key)) {
-        warnReserved(key);
+      if (isReserved(key)) {
         continue;
       }
       String json = Json.encode(row.values()[i]);
@@ -206,8 +205,7 @@ final class RunWriter {
     SummaryRecord.Builder record = SummaryRecord.newBuilder();
     for (int i = 0; i < update.keys().length; i++) {
       String key = update.keys()[i];
-      if (RESERVED.contains(key)) {
-        warnReserved(key);
+      if (isReserved(key)) {
         continue;
       }
       String json = Json.encode(update.values()[i]);
@@ -314,11 +312,16 @@ final class RunWriter {
     }
   }
 
-  private void warnReserved(String key) {
+  /** Whether W&B sets this key itself (the logged value is then ignored, with a warning once). */
+  private boolean isReserved(String key) {
+    if (!RESERVED.contains(key)) {
+      return false;
+    }
     if (!reservedKeyWarned) {
       reservedKeyWarned = true;
       LOG.warn("W&B sets {} itself; the value logged under '{}' is ignored (rename the key)", RESERVED, key);
     }
+    return true;
   }
 
   static int utf8Length(String s) {

@@ -180,12 +180,7 @@ public final class WandbRun implements AutoCloseable {
     Object[] values = new Object[n];
     int i = 0;
     for (Map.Entry<String, ?> e : row.entrySet()) {
-      String key = e.getKey();
-      if (key == null || key.isEmpty()) {
-        throw new IllegalArgumentException("log(): the key " + (key == null ? "null" : "\"\"")
-            + " is not allowed; W&B keys are non-empty strings such as train/loss");
-      }
-      keys[i] = key;
+      keys[i] = checkKey("log", e.getKey());
       values[i++] = e.getValue();
     }
     enqueue(new Row(keys, values, System.nanoTime(), System.currentTimeMillis()));
@@ -207,11 +202,7 @@ public final class WandbRun implements AutoCloseable {
     List<String> keys = new ArrayList<>(values.size());
     List<Object> vals = new ArrayList<>(values.size());
     values.forEach((k, v) -> {
-      if (k == null || k.isEmpty()) {
-        throw new IllegalArgumentException("summary(): the key " + (k == null ? "null" : "\"\"")
-            + " is not allowed; W&B keys are non-empty strings");
-      }
-      keys.add(k);
+      keys.add(checkKey("summary", k));
       vals.add(v);
     });
     enqueue(new SummaryUpdate(keys.toArray(String[]::new), vals.toArray()));
@@ -449,6 +440,14 @@ public final class WandbRun implements AutoCloseable {
     } catch (IllegalStateException shuttingDown) {
       // The JVM is exiting; the hook will find the run finished.
     }
+  }
+
+  private static String checkKey(String method, String key) {
+    if (key == null || key.isEmpty()) {
+      throw new IllegalArgumentException(method + "(): the key " + (key == null ? "null" : "\"\"")
+          + " is not allowed; W&B keys are non-empty strings such as train/loss");
+    }
+    return key;
   }
 
   private static long remaining(long deadline) {

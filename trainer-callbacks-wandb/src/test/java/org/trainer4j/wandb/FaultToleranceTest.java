@@ -17,12 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
-import mockwebserver3.SocketEffect;
-import org.junit.jupiter.api.AfterEach;
+import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,19 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** What a run does when the server fails: retries that neither lose nor double a row, and a bounded finish. */
 class FaultToleranceTest {
   @TempDir Path dir;
-  private MockWebServer server;
+  @StartStop private final MockWebServer server = new MockWebServer();
   private FakeWandbServer fake;
 
   @BeforeEach
-  void startServer() throws Exception {
-    server = new MockWebServer();
+  void answerAsWandb() {
     fake = FakeWandbServer.on(server);
-    server.start();
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.close();
   }
 
   private static void logRows(WandbRun run, int rows) throws InterruptedException {
@@ -148,12 +137,7 @@ class FaultToleranceTest {
 
   @Test
   void aServerThatAcceptsButNeverAnswersCostsAtMostTheFinishTimeout() throws Exception {
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build();
-      }
-    });
+    TestRuns.stallEverything(server);
     Duration bound = Duration.ofSeconds(1);
     WandbRun run = WandbRun.start(TestRuns.online(server, dir).finishTimeout(bound)
         .requestTimeout(Duration.ofSeconds(30)).build(), Map.of());
@@ -182,12 +166,7 @@ class FaultToleranceTest {
 
   @Test
   void memoryStaysBoundedWhileTheServerDoesNotAnswer() throws Exception {
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build();
-      }
-    });
+    TestRuns.stallEverything(server);
     long limit = 1 << 20;
     WandbRun run = WandbRun.start(TestRuns.online(server, dir).uploadBufferBytes(limit)
         .finishTimeout(Duration.ofMillis(500)).build(), Map.of());

@@ -3,13 +3,13 @@ package org.trainer4j.wandb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trainer4j.wandb.TestRuns.row;
 import static org.trainer4j.wandb.TestRuns.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,14 +20,6 @@ import org.trainer4j.wandb.WandbFileReader.Rec;
 /** An offline run's folder and .wandb file, read back as {@code wandb sync} would read them. */
 class OfflineRunTest {
   @TempDir Path dir;
-
-  private static Map<String, Object> row(Object... pairs) {
-    Map<String, Object> row = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      row.put((String) pairs[i], pairs[i + 1]);
-    }
-    return row;
-  }
 
   @Test
   void theRunFolderIsLaidOutAsTheSdkLaysItOut() throws Exception {

@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mockwebserver3.MockWebServer;
-import org.junit.jupiter.api.AfterEach;
+import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,19 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The exact requests an online run makes, against a W&B server on loopback. */
 class OnlineProtocolTest {
   @TempDir Path dir;
-  private MockWebServer server;
+  @StartStop private final MockWebServer server = new MockWebServer();
   private FakeWandbServer fake;
 
   @BeforeEach
-  void startServer() throws Exception {
-    server = new MockWebServer();
+  void answerAsWandb() {
     fake = FakeWandbServer.on(server);
-    server.start();
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.close();
   }
 
   private static Map<String, Object> config() {

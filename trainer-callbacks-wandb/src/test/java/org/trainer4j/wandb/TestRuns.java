@@ -6,8 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 
 /** Shared settings and helpers for the W&B tests. */
 final class TestRuns {
@@ -38,6 +44,25 @@ final class TestRuns {
   static WandbSettings.Builder offline(Path dir) {
     return WandbSettings.builder().mode(WandbMode.OFFLINE).project("proj").runId("off12345").directory(dir)
         .host("testhost");
+  }
+
+  /** An ordered map from key, value pairs. */
+  static Map<String, Object> row(Object... pairs) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      row.put((String) pairs[i], pairs[i + 1]);
+    }
+    return row;
+  }
+
+  /** Makes the server accept every request and never answer. */
+  static void stallEverything(MockWebServer server) {
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build();
+      }
+    });
   }
 
   static JsonNode json(String text) {

@@ -3,6 +3,7 @@ package org.trainer4j.wandb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trainer4j.wandb.TestRuns.row;
 
 import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
@@ -31,14 +32,6 @@ class WandbCallbackTest {
   private final TrainingArguments args = TrainingArguments.builder().outputDir("out").runName("hf-style")
       .learningRate(0.001).build();
   private final TrainerControl control = new TrainerControl();
-
-  private static Map<String, Object> row(Object... pairs) {
-    Map<String, Object> row = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      row.put((String) pairs[i], pairs[i + 1]);
-    }
-    return row;
-  }
 
   private WandbCallback callback() {
     return new WandbCallback(TestRuns.offline(dir).build());
