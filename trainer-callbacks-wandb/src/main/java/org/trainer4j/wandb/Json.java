@@ -75,9 +75,10 @@ final class Json {
   }
 
   /**
-   * Python's {@code repr(float)} (as core's {@link PyJson#floatRepr} writes it), without its BigDecimal
-   * work: the writer thread formats every logged float. Digits come from {@link Double#toString}; the
-   * notation is positional for decimal exponents -4 to 15, else {@code d.ddde+XX}.
+   * A float in Python's {@code repr} notation (positional for decimal exponents -4 to 15, else {@code
+   * d.ddde+XX}) with the digits of {@link Double#toString}: they read back as exactly the same double,
+   * though on JDK 17 they are now and then a digit longer than Python's shortest ones (core's {@link
+   * PyJson#floatRepr} finds those, at a cost the writer thread should not pay for every logged value).
    */
   static void appendDouble(StringBuilder out, double v) {
     if (!Double.isFinite(v) || v == 0) {

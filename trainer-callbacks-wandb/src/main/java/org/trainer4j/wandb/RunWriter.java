@@ -145,8 +145,8 @@ final class RunWriter {
     double timestamp = row.epochMillis() / 1000.0;
     HistoryRecord.Builder history = HistoryRecord.newBuilder().setStep(HistoryStep.newBuilder().setNum(rowStep));
     SummaryRecord.Builder summaryRecord = SummaryRecord.newBuilder();
-    StringBuilder line = new StringBuilder(32 * (row.keys().length + 3));
-    line.append('{');
+    // The JSON line is for the server only.
+    StringBuilder line = uploader.isPresent() ? new StringBuilder(32 * (row.keys().length + 3)).append('{') : null;
     List<String> newKeys = List.of();
     String largestKey = null;
     int largest = -1;
@@ -172,12 +172,12 @@ final class RunWriter {
     appendItem(history, summaryRecord, line, "_runtime", Json.encode(runtime));
     appendItem(history, summaryRecord, line, "_timestamp", Json.encode(timestamp));
     appendItem(history, summaryRecord, line, "_step", Long.toString(rowStep));
-    line.setCharAt(line.length() - 1, '}');
     write(Record.newBuilder().setHistory(history));
     write(Record.newBuilder().setSummary(summaryRecord));
     summaryChanged = true;
     rowsLogged++;
-    if (uploader.isPresent()) {
+    if (line != null) {
+      line.setCharAt(line.length() - 1, '}');
       String json = line.toString();
       int bytes = utf8Length(json);
       if (bytes > Uploader.MAX_LINE_BYTES) {
@@ -197,8 +197,10 @@ final class RunWriter {
     history.addItem(HistoryItem.newBuilder().setKey(key).setValueJson(json));
     summaryRecord.addUpdate(SummaryItem.newBuilder().setKey(key).setValueJson(json));
     summary.put(key, json);
-    Json.appendString(line, key);
-    line.append(':').append(json).append(',');
+    if (line != null) {
+      Json.appendString(line, key);
+      line.append(':').append(json).append(',');
+    }
   }
 
   private void summaryUpdate(SummaryUpdate update) {

@@ -134,7 +134,9 @@ final class Uploader {
     this.graphqlPolicy = new RetryPolicy(RetryPolicy.GRAPHQL_FINAL, settings.retryBaseDelay(), settings.retryMaxDelay());
     this.thread = new Thread(this::run, "wandb-uploader-" + identity.runId());
     this.thread.setDaemon(true);
-    this.lastRequestNanos = System.nanoTime() - settings.transmitInterval().toNanos();
+    // The first request goes one interval after the start, as every later one, so that a short run
+    // sends everything in one request.
+    this.lastRequestNanos = System.nanoTime();
   }
 
   void start() {
