@@ -60,6 +60,8 @@ final class RunWriter {
   private TransactionLog log;
   private long recordNumber;
   private long step;
+  /** The latest train/global_step logged, as JSON; W&B starts a step metric at 0. */
+  private String latestStep = "0";
   private final Set<String> knownKeys = new HashSet<>();
   /** Key to its latest value, as JSON, in first-seen order. */
   private final Map<String, String> summary = new LinkedHashMap<>();
@@ -148,6 +150,9 @@ final class RunWriter {
     // The JSON line is for the server only.
     StringBuilder line = uploader.isPresent() ? new StringBuilder(32 * (row.keys().length + 3)).append('{') : null;
     List<String> newKeys = List.of();
+    boolean hasStep = false;
+    boolean hasGlobKey = false;
+    String stepJson = null;
     String largestKey = null;
     int largest = -1;
     for (int i = 0; i < row.keys().length; i++) {
@@ -161,6 +166,11 @@ final class RunWriter {
         largestKey = key;
       }
       appendItem(history, summaryRecord, line, key, json);
+      if (key.equals(MetricDefinitions.STEP_METRIC)) {
+        hasStep = true;
+        stepJson = json;
+      }
+      hasGlobKey |= MetricDefinitions.expandsFromGlob(key);
       if (knownKeys.add(key) && MetricDefinitions.expandsFromGlob(key)) {
         if (newKeys.isEmpty()) {
           newKeys = new ArrayList<>();
@@ -168,6 +178,12 @@ final class RunWriter {
         newKeys.add(key);
         write(Record.newBuilder().setMetric(MetricDefinitions.expandedRecord(key)));
       }
+    }
+    if (hasStep) {
+      latestStep = stepJson;
+    } else if (hasGlobKey) {
+      // step_sync: a row without the step metric gets its latest value, as the SDK does.
+      appendItem(history, summaryRecord, line, MetricDefinitions.STEP_METRIC, latestStep);
     }
     appendItem(history, summaryRecord, line, "_runtime", Json.encode(runtime));
     appendItem(history, summaryRecord, line, "_timestamp", Json.encode(timestamp));

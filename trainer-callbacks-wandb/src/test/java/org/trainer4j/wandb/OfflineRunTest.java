@@ -173,6 +173,17 @@ class OfflineRunTest {
   }
 
   @Test
+  void rowsWithoutTheStepGetItsLatestValueAsStepSyncDoes() throws Exception {
+    WandbRun run = WandbRun.start(TestRuns.offline(dir).build(), Map.of());
+    run.log(row("train/loss", 1.0));
+    run.log(row("train/loss", 0.5, "train/global_step", 7));
+    run.log(row("test/f1", 0.9));
+    run.finish(0);
+    List<Map<String, String>> rows = WandbFileReader.historyRows(WandbFileReader.read(run.file().orElseThrow()));
+    assertEquals(List.of("0", "7", "7"), rows.stream().map(r -> r.get("train/global_step")).toList());
+  }
+
+  @Test
   void disabledRunsWriteNothing() throws Exception {
     WandbRun run = WandbRun.start(TestRuns.offline(dir).mode(WandbMode.DISABLED).build(), Map.of("a", 1));
     run.log(Map.of("train/loss", 1));
