@@ -99,7 +99,7 @@ final class RunWriter {
         .addAllTags(identity.tags())
         .setStartTime(Timestamp.newBuilder()
             .setSeconds(Math.floorDiv(startEpochMillis, 1000))
-            .setNanos((int) Math.floorMod(startEpochMillis, 1000) * 1_000_000));
+            .setNanos(Math.floorMod(startEpochMillis, 1000) * 1_000_000));
     identity.entity().ifPresent(run::setEntity);
     identity.displayName().ifPresent(run::setDisplayName);
     identity.notes().ifPresent(run::setNotes);

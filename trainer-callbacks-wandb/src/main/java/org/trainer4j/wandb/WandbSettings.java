@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -316,7 +317,7 @@ public final class WandbSettings {
 
     private Builder() {}
 
-    private void from(String option, String variable, Map<String, String> env, java.util.function.Consumer<String> set) {
+    private void from(String option, String variable, Map<String, String> env, Consumer<String> set) {
       String value = env.get(variable);
       if (value != null) {
         set.accept(value);
