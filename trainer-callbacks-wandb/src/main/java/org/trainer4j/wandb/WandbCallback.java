@@ -29,17 +29,17 @@ import org.trainer4j.core.callback.TrainerCallback;
  *   <li>{@code onLog}: each row through {@link LogKeys#rewriteLogs} ({@code train/}, {@code eval/}) plus
  *       {@code train/global_step}; the end-of-training figures ({@code train_runtime}, {@code
  *       train_samples_per_second}, {@code train_steps_per_second}, {@code train_loss}, {@code total_flos})
- *       go to the summary, as {@code train/...}, not to the history.
+ *       go to the summary under those names (as HF), not to the history.
  *   <li>{@code onPredict}: the {@code test/} metrics.
- *   <li>{@code onTrainEnd}: finishes the run with exit code 0 (unless built with {@code finishOnTrainEnd}
- *       false; then call {@link #finish(int)}, or the shutdown hook finishes it with 0).
+ *   <li>The run stays open after training, so that {@code evaluate()} and {@code predict()} rows join it
+ *       (as HF's); {@link #close()} — called by {@code Trainer.close()} — finishes it: exit code 0, or 1
+ *       when a training began and never ended (it threw). Without a close, a JVM shutdown hook does the
+ *       same. Built with {@code finishOnTrainEnd}, the run finishes at train end instead.
  * </ul>
  *
- * <p>A training that throws leaves the run unfinished; a JVM shutdown hook then finishes it with exit
- * code 1 (failed), or call {@link #finish(int)} with 1 yourself in a {@code catch}. Runs on the training
- * thread but only hands rows to the run's own threads.
+ * <p>Runs on the training thread but only hands rows to the run's own threads.
  */
-public final class WandbCallback implements TrainerCallback {
+public final class WandbCallback implements TrainerCallback, AutoCloseable {
   /** HF's {@code single_value_scalars}: end-of-training figures that belong in the summary. */
   static final Set<String> SINGLE_VALUE_SCALARS = Set.of(
       "train_runtime", "train_samples_per_second", "train_steps_per_second", "train_loss", "total_flos");
@@ -50,20 +50,21 @@ public final class WandbCallback implements TrainerCallback {
   private final boolean finishOnTrainEnd;
   private WandbRun run;
   private int runsStarted;
+  private boolean trainingInProgress;
 
   /** Settings from the environment, as the W&B SDK reads them. */
   public WandbCallback() {
     this(WandbSettings.fromEnvironment(System.getenv()).build());
   }
 
-  /** These settings; the run finishes at train end. */
+  /** These settings; the run finishes when the Trainer is closed. */
   public WandbCallback(WandbSettings settings) {
-    this(settings, true);
+    this(settings, false);
   }
 
   /**
-   * @param finishOnTrainEnd false keeps the run open after training, so that e.g. {@code predict()}
-   *     metrics join it; then finish it with {@link #finish(int)} (or the shutdown hook does, with 0)
+   * @param finishOnTrainEnd true finishes the run at train end (later {@code evaluate()} or {@code
+   *     predict()} rows then start a new run); false keeps it open until {@link #close()}
    */
   public WandbCallback(WandbSettings settings, boolean finishOnTrainEnd) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -81,6 +82,7 @@ public final class WandbCallback implements TrainerCallback {
     WandbRun current = ensureRun(args, context);
     // Until onTrainEnd, an exit means the training failed.
     current.exitCodeAtShutdown(1);
+    trainingInProgress = true;
   }
 
   @Override
@@ -97,7 +99,7 @@ public final class WandbCallback implements TrainerCallback {
         if (summary == null) {
           summary = new LinkedHashMap<>();
         }
-        summary.put(LogKeys.rewrite(e.getKey()), e.getValue());
+        summary.put(e.getKey(), e.getValue());
       } else {
         row.put(LogKeys.rewrite(e.getKey()), e.getValue());
       }
@@ -124,12 +126,24 @@ public final class WandbCallback implements TrainerCallback {
 
   @Override
   public void onTrainEnd(TrainingArguments args, TrainerState state, TrainerControl control, CallbackContext context) {
+    trainingInProgress = false;
     if (run == null || run.isFinished()) {
       return;
     }
     run.exitCodeAtShutdown(0);
     if (finishOnTrainEnd) {
       run.finish(0);
+    }
+  }
+
+  /**
+   * Finishes the open run, if any: exit code 1 when a training began and did not end (it threw), else
+   * 0. {@code Trainer.close()} calls it.
+   */
+  @Override
+  public void close() {
+    if (run != null && !run.isFinished()) {
+      run.finish(trainingInProgress ? 1 : 0);
     }
   }
 

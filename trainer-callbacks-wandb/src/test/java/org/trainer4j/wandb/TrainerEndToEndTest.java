@@ -60,7 +60,7 @@ class TrainerEndToEndTest {
       TrainingArguments args = TrainingArguments.builder().outputDir(dir.resolve("out").toString())
           .runName("e2e").learningRate(1e-2).numTrainEpochs(2).perDeviceTrainBatchSize(16).loggingSteps(5)
           .evalStrategy("epoch").saveStrategy("no").reportTo("none").disableTqdm(true).build();
-      WandbCallback wandb = new WandbCallback(TestRuns.offline(dir).build(), false);
+      WandbCallback wandb = new WandbCallback(TestRuns.offline(dir).build());
       Trainer trainer = Trainer.builder().model(model).loss(Loss.softmaxCrossEntropyLoss()).args(args)
           .trainDataset(blobs(160, 1)).evalDataset(blobs(64, 2))
           .computeMetrics(p -> Map.of("accuracy", Metrics.accuracy(p)))
@@ -83,7 +83,7 @@ class TrainerEndToEndTest {
         assertEquals(Integer.toString(i), rows.get(i).get("_step"));
       }
       Map<String, String> summary = WandbFileReader.summary(records);
-      assertTrue(summary.containsKey("train/train_runtime") && summary.containsKey("train/train_loss"), summary.toString());
+      assertTrue(summary.containsKey("train_runtime") && summary.containsKey("train_loss"), summary.toString());
       assertTrue(Double.parseDouble(summary.get("eval/accuracy")) >= 0.9, summary.toString());
       Map<String, String> config = new java.util.HashMap<>();
       records.get(1).body().messages(1).forEach(m -> config.put(m.string(1), m.string(16)));

@@ -54,6 +54,8 @@ class WandbCallbackTest {
         "train_steps_per_second", 3.0, "total_flos", 1.0e6, "train_loss", 0.65, "epoch", 1.0)));
     callback.onTrainEnd(args, state(10), control, context);
     WandbRun run = callback.run().orElseThrow();
+    assertFalse(run.isFinished(), "the run stays open for evaluate() and predict() rows, as HF's");
+    callback.close();
     assertTrue(run.isFinished());
 
     List<Rec> records = WandbFileReader.read(run.file().orElseThrow());
@@ -68,11 +70,11 @@ class WandbCallbackTest {
     assertEquals(List.of("train/epoch", "train/global_step", "_runtime", "_timestamp", "_step"),
         List.copyOf(rows.get(2).keySet()));
     Map<String, String> summary = WandbFileReader.summary(records);
-    assertEquals("3.25", summary.get("train/train_runtime"));
-    assertEquals("100.0", summary.get("train/train_samples_per_second"));
-    assertEquals("3.0", summary.get("train/train_steps_per_second"));
-    assertEquals("1000000.0", summary.get("train/total_flos"));
-    assertEquals("0.65", summary.get("train/train_loss"));
+    assertEquals("3.25", summary.get("train_runtime"));
+    assertEquals("100.0", summary.get("train_samples_per_second"));
+    assertEquals("3.0", summary.get("train_steps_per_second"));
+    assertEquals("1000000.0", summary.get("total_flos"));
+    assertEquals("0.65", summary.get("train_loss"));
     assertEquals("0.6", summary.get("eval/loss"));
     WireMessage exit = records.stream().filter(r -> r.type().equals("exit")).findFirst().orElseThrow().body();
     assertEquals(0, exit.varint(1));
@@ -106,11 +108,22 @@ class WandbCallbackTest {
   }
 
   @Test
+  void closingDuringATrainingThatNeverEndedFinishesTheRunAsFailed() throws Exception {
+    WandbCallback callback = callback();
+    callback.onTrainBegin(args, state(0), control, CallbackContext.empty());
+    callback.onLog(args, state(1), control, CallbackContext.empty().withLogs(row("loss", 0.7, "epoch", 0.1)));
+    callback.close(); // what Trainer.close() does when train() threw
+    List<Rec> records = WandbFileReader.read(callback.run().orElseThrow().file().orElseThrow());
+    WireMessage exit = records.stream().filter(r -> r.type().equals("exit")).findFirst().orElseThrow().body();
+    assertEquals(1, exit.varint(1));
+  }
+
+  @Test
   void predictMetricsAreLoggedUnderTest() throws Exception {
-    WandbCallback callback = new WandbCallback(TestRuns.offline(dir).build(), false);
+    WandbCallback callback = callback();
     callback.onTrainBegin(args, state(0), control, CallbackContext.empty());
     callback.onTrainEnd(args, state(8), control, CallbackContext.empty());
-    assertFalse(callback.run().orElseThrow().isFinished(), "finishOnTrainEnd=false keeps the run open");
+    assertFalse(callback.run().orElseThrow().isFinished(), "the run stays open after training");
     callback.onPredict(args, state(8), control, CallbackContext.empty().withMetrics(row("test_loss", 0.4, "test_f1", 0.9)));
     FinishReport report = callback.finish(0).orElseThrow();
     List<Map<String, String>> rows = WandbFileReader.historyRows(WandbFileReader.read(
@@ -123,9 +136,10 @@ class WandbCallbackTest {
 
   @Test
   void predictAfterAFinishedRunStartsANewRunWithItsOwnId() throws Exception {
-    WandbCallback callback = callback();
+    WandbCallback callback = new WandbCallback(TestRuns.offline(dir).build(), true);
     callback.onTrainBegin(args, state(0), control, CallbackContext.empty());
     callback.onTrainEnd(args, state(8), control, CallbackContext.empty());
+    assertTrue(callback.run().orElseThrow().isFinished(), "finishOnTrainEnd=true finishes at train end");
     String first = callback.run().orElseThrow().runId();
     callback.onPredict(args, state(8), control, CallbackContext.empty().withMetrics(row("test_loss", 0.4)));
     String second = callback.run().orElseThrow().runId();
@@ -154,6 +168,7 @@ class WandbCallbackTest {
     WandbCallback callback = (WandbCallback) provider.create(args);
     callback.onTrainBegin(args, state(0), control, CallbackContext.empty());
     callback.onTrainEnd(args, state(0), control, CallbackContext.empty());
+    callback.close();
     assertTrue(callback.run().orElseThrow().directory().orElseThrow().getFileName().toString().endsWith("-prov1234"));
   }
 }
