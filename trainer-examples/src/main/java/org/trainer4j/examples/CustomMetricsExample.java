@@ -68,6 +68,7 @@ public final class CustomMetricsExample {
             .computeMetrics(CustomMetricsExample::metrics)
             .callbacks(errorRate)
             .build()) {
+      WandbDefaults.offlineUnlessConfigured(trainer, System.getenv());
       trainerRef.set(trainer);
       trainer.train();
       trainer.predict(Digits.dataset(data.test()));

@@ -78,6 +78,7 @@ public final class DigitsExample {
             .computeMetrics(DigitsExample::metrics)
             .callbacks(callbacks)
             .build()) {
+      WandbDefaults.offlineUnlessConfigured(trainer, System.getenv());
       trainer.train();
       PredictionOutput test = trainer.predict(Digits.dataset(data.test()));
       return new Result(test.metrics(), Locations.of(trainer));

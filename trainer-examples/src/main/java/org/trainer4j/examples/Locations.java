@@ -9,6 +9,8 @@ import org.trainer4j.core.callback.CallbackRole;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.checkpoint.Checkpoints;
 import org.trainer4j.tensorboard.TensorBoardCallback;
+import org.trainer4j.wandb.WandbCallback;
+import org.trainer4j.wandb.WandbRun;
 
 /** Where a run's files went: the integrations' folders and the checkpoints, for the closing summary. */
 final class Locations {
@@ -20,6 +22,9 @@ final class Locations {
       if (callback instanceof TensorBoardCallback tb) {
         tb.logDir().ifPresent(dir -> where.put("TensorBoard logs", dir + "  (tensorboard --logdir "
             + trainer.args().outputDir().resolve("runs") + ")"));
+      } else if (callback instanceof WandbCallback wandb) {
+        wandb.run().flatMap(WandbRun::directory).ifPresent(dir ->
+            where.put("W&B run", dir + "  (upload with: wandb sync " + dir + ")"));
       } else if (callback instanceof CsvLoggerCallback csv) {
         where.put("Metrics CSV", csv.file().toString());
       }

@@ -35,9 +35,11 @@ class DigitsExampleTest {
       List<String> names = files.map(p -> dir.relativize(p).toString()).toList();
       assertTrue(names.stream().anyMatch(n -> n.startsWith("runs/") && n.contains("events.out.tfevents.")), names.toString());
       assertTrue(names.contains("metrics.csv"), names.toString());
+      assertTrue(names.stream().anyMatch(n -> n.matches("wandb/offline-run-\\d{8}_\\d{6}-[a-z0-9]+/run-[a-z0-9]+\\.wandb")),
+          "an offline W&B run (the example's default without WANDB_API_KEY/WANDB_MODE): " + names);
       assertTrue(names.stream().anyMatch(n -> n.matches("checkpoint-\\d+/model.safetensors")), names.toString());
     }
-    assertTrue(result.locations().keySet().containsAll(List.of("TensorBoard logs", "Metrics CSV", "Checkpoints",
+    assertTrue(result.locations().keySet().containsAll(List.of("TensorBoard logs", "W&B run", "Metrics CSV", "Checkpoints",
         "Best checkpoint")), result.locations().toString());
   }
 
