@@ -43,7 +43,7 @@ public class SummaryWriterBenchmark {
       if (writer.droppedEvents() != 0) {
         throw new IllegalStateException("events were dropped: " + writer.droppedEvents());
       }
-      System.out.printf("%n  file: %,d bytes for %,d events%n", Files.size(writer.file()), step);
+      System.err.printf("%n  file: %,d bytes for %,d events%n", Files.size(writer.file()), step);
       BenchFiles.deleteTree(dir);
     }
   }

@@ -1,0 +1,137 @@
+package org.trainer4j.benchmarks.harness;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * How big each measurement is. {@link #full()} is the issue's setting, sized to finish in under ten
+ * minutes on two cores; {@link #quick()} runs every measurement a few steps long, for the smoke test.
+ *
+ * @param loopExamples synthetic examples of measurements 1 and 2 (8,192)
+ * @param loopSteps optimizer steps per run (1,000)
+ * @param loopLoggingSteps the Trainer's {@code logging_steps} in measurement 1 (50), also the slice of
+ *     the interleaved pairs
+ * @param warmupRounds untimed rounds of all loop variants before the pairs
+ * @param pairs a/b pairs per comparison (5)
+ * @param memorySteps planned steps of the memory run (1,000,000)
+ * @param memoryBudgetSeconds the memory run stops early when the planned steps would take longer
+ * @param startupRepeats child JVMs per cache state (measurement 7)
+ * @param jmhIterations warm-up and measured JMH iterations per benchmark (as many of each)
+ * @param jmhMillis length of one JMH iteration
+ * @param jmhForks JMH forks per benchmark; 0 runs the benchmarks inside this JVM (smoke test only)
+ * @param sections which measurements to run, of 1–7
+ */
+record HarnessOptions(int loopExamples, int loopSteps, int loopLoggingSteps, int warmupRounds, int pairs,
+    int memorySteps, int memoryBudgetSeconds, int startupRepeats, int jmhIterations, int jmhMillis, int jmhForks,
+    Set<Integer> sections) {
+  static final Set<Integer> ALL = Set.of(1, 2, 3, 4, 5, 6, 7);
+  private static final Set<String> NAMES = Set.of("--only", "--pairs", "--memory-steps", "--memory-seconds",
+      "--startup-repeats", "--jmh-iterations", "--jmh-millis");
+  private static final String USAGE = "options: --quick, --only 1,2,..., --pairs N, --memory-steps N,"
+      + " --memory-seconds N, --startup-repeats N, --jmh-iterations N, --jmh-millis N";
+
+  HarnessOptions {
+    if (loopSteps % loopLoggingSteps != 0) {
+      throw new IllegalArgumentException("loop steps " + loopSteps + " must be a multiple of the logging steps "
+          + loopLoggingSteps);
+    }
+    sections = Set.copyOf(sections);
+  }
+
+  static HarnessOptions full() {
+    return new HarnessOptions(8192, 1000, 50, 2, 5, 1_000_000, 150, 2, 5, 1000, 1, ALL);
+  }
+
+  static HarnessOptions quick() {
+    return new HarnessOptions(640, 20, 5, 1, 1, 2_000, 60, 1, 1, 100, 0, ALL);
+  }
+
+  /**
+   * {@code --quick} first, then any of {@code --only 1,2}, {@code --pairs N}, {@code --memory-steps N},
+   * {@code --memory-seconds N}, {@code --startup-repeats N}, {@code --jmh-iterations N}, {@code
+   * --jmh-millis N}.
+   *
+   * @throws IllegalArgumentException naming an unknown option or a bad value
+   */
+  static HarnessOptions parse(String... argv) {
+    List<String> args = Arrays.asList(argv);
+    HarnessOptions o = args.contains("--quick") ? quick() : full();
+    for (int i = 0; i < args.size(); i++) {
+      String name = args.get(i);
+      if (name.equals("--quick")) {
+        continue;
+      }
+      if (i + 1 >= args.size()) {
+        throw new IllegalArgumentException("option " + name + " needs a value; " + USAGE);
+      }
+      if (!NAMES.contains(name)) {
+        throw new IllegalArgumentException("unknown option " + name + "; " + USAGE);
+      }
+      String value = args.get(++i);
+      int n = name.equals("--only") ? 0 : positive(name, value);
+      o = switch (name) {
+        case "--only" -> new HarnessOptions(o.loopExamples, o.loopSteps, o.loopLoggingSteps, o.warmupRounds, o.pairs,
+            o.memorySteps, o.memoryBudgetSeconds, o.startupRepeats, o.jmhIterations, o.jmhMillis, o.jmhForks,
+            sections(value));
+        case "--pairs" -> new HarnessOptions(o.loopExamples, o.loopSteps, o.loopLoggingSteps, o.warmupRounds, n,
+            o.memorySteps, o.memoryBudgetSeconds, o.startupRepeats, o.jmhIterations, o.jmhMillis, o.jmhForks, o.sections);
+        case "--memory-steps" -> new HarnessOptions(o.loopExamples, o.loopSteps, o.loopLoggingSteps, o.warmupRounds,
+            o.pairs, n, o.memoryBudgetSeconds, o.startupRepeats, o.jmhIterations, o.jmhMillis, o.jmhForks, o.sections);
+        case "--memory-seconds" -> new HarnessOptions(o.loopExamples, o.loopSteps, o.loopLoggingSteps, o.warmupRounds,
+            o.pairs, o.memorySteps, n, o.startupRepeats, o.jmhIterations, o.jmhMillis, o.jmhForks, o.sections);
+        case "--startup-repeats" -> new HarnessOptions(o.loopExamples, o.loopSteps, o.loopLoggingSteps, o.warmupRounds,
+            o.pairs, o.memorySteps, o.memoryBudgetSeconds, n, o.jmhIterations, o.jmhMillis, o.jmhForks, o.sections);
+        case "--jmh-iterations" -> new HarnessOptions(o.loopExamples, o.loopSteps, o.loopLoggingSteps, o.warmupRounds,
+            o.pairs, o.memorySteps, o.memoryBudgetSeconds, o.startupRepeats, n, o.jmhMillis, o.jmhForks, o.sections);
+        case "--jmh-millis" -> new HarnessOptions(o.loopExamples, o.loopSteps, o.loopLoggingSteps, o.warmupRounds,
+            o.pairs, o.memorySteps, o.memoryBudgetSeconds, o.startupRepeats, o.jmhIterations, n, o.jmhForks, o.sections);
+        default -> throw new IllegalArgumentException("unknown option " + name + "; " + USAGE);
+      };
+    }
+    return o;
+  }
+
+  boolean runs(int section) {
+    return sections.contains(section);
+  }
+
+  private static Set<Integer> sections(String value) {
+    Set<Integer> out = new TreeSet<>();
+    for (String part : value.split(",")) {
+      int n;
+      try {
+        n = Integer.parseInt(part.trim());
+      } catch (NumberFormatException e) {
+        n = -1;
+      }
+      if (!ALL.contains(n)) {
+        throw new IllegalArgumentException("--only " + value + " is not allowed; use measurement numbers from 1 to 7"
+            + " separated by commas, e.g. --only 1,2");
+      }
+      out.add(n);
+    }
+    return out;
+  }
+
+  private static int positive(String option, String value) {
+    try {
+      int n = Integer.parseInt(value.replace("_", ""));
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(option + " " + value + " is not allowed; use a positive whole number");
+  }
+
+  @Override
+  public String toString() {
+    return "measurements " + new TreeSet<>(sections) + "; loops " + loopSteps + " steps, " + pairs + " pairs;"
+        + " memory up to " + memorySteps + " steps or " + memoryBudgetSeconds + " s; start-up " + startupRepeats
+        + " JVMs per cache state; JMH " + jmhIterations + "+" + jmhIterations + " iterations of " + jmhMillis + " ms, "
+        + jmhForks + " fork(s)";
+  }
+}

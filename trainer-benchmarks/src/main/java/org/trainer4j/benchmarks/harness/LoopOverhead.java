@@ -1,0 +1,170 @@
+package org.trainer4j.benchmarks.harness;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.trainer4j.benchmarks.harness.TrainerLoop.Integrations;
+
+/**
+ * Measurements 1 and 2: the hand-written loop (a) against the Trainer (b), in this JVM, alternating
+ * a and b after warm-up; the figure is the median over the pairs of b's time divided by a's. Two ways
+ * of alternating, both reported:
+ *
+ * <ul>
+ *   <li><b>whole runs</b>: a runs its 1,000 steps, then b, then a again ...; simple, but on a shared
+ *       machine a busy second lands on one side only, so single pairs swing by ±20 %;
+ *   <li><b>interleaved</b>: one pair is one Trainer run with the plain loop's steps run in slices of
+ *       {@code logging_steps} of measurement 1 (50) between the Trainer's (see {@link Interleaving}), so both sides share the noise.
+ * </ul>
+ */
+final class LoopOverhead {
+
+  /** The runs of one comparison. */
+  record Comparison(List<LoopResult> plain, List<LoopResult> trainer) {
+    /** Per pair, b's wall time over a's. */
+    List<Double> ratios() {
+      List<Double> out = new ArrayList<>();
+      for (int i = 0; i < plain.size(); i++) {
+        out.add((double) trainer.get(i).nanos() / plain.get(i).nanos());
+      }
+      return out;
+    }
+
+    /** Per pair, b's JVM CPU time over a's. */
+    List<Double> cpuRatios() {
+      List<Double> out = new ArrayList<>();
+      for (int i = 0; i < plain.size(); i++) {
+        out.add((double) trainer.get(i).cpuNanos() / plain.get(i).cpuNanos());
+      }
+      return out;
+    }
+
+    double medianRatio() {
+      return Stats.median(ratios());
+    }
+
+    List<Double> plainRates() {
+      return plain.stream().map(LoopResult::stepsPerSecond).toList();
+    }
+
+    List<Double> trainerRates() {
+      return trainer.stream().map(LoopResult::stepsPerSecond).toList();
+    }
+
+    /** True when the Trainer logged exactly the mean losses the hand-written loop computed: same work. */
+    boolean sameLosses() {
+      for (int i = 0; i < plain.size(); i++) {
+        List<Double> a = plain.get(i).loggedLosses();
+        if (a.isEmpty() || !a.equals(trainer.get(i).loggedLosses())) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private final Workload workload;
+  private final LoopSettings everyFifty;
+  private final LoopSettings everyStep;
+  private final Consumer<String> progress;
+  private final int slice;
+
+  LoopOverhead(HarnessOptions options, Consumer<String> progress) {
+    this.slice = options.loopLoggingSteps();
+    this.workload = Workload.mlp(options.loopExamples());
+    this.everyFifty = LoopSettings.issue(options.loopSteps(), options.loopLoggingSteps());
+    this.everyStep = everyFifty.withLoggingSteps(1);
+    this.progress = progress;
+  }
+
+  /** Warm-up runs of every variant, so that both sides run compiled code afterwards. */
+  void warmUp(int rounds) {
+    for (int i = 0; i < rounds; i++) {
+      plain();
+      trainer(everyFifty, Integrations.NONE);
+      interleaved(everyStep, Integrations.TENSORBOARD_AND_WANDB);
+      progress.accept("warm-up round " + (i + 1) + " of " + rounds + " done");
+    }
+  }
+
+  /** Measurement 1 or 2 with whole runs alternating. */
+  Comparison wholeRuns(int pairs, boolean withIntegrations) {
+    LoopSettings settings = withIntegrations ? everyStep : everyFifty;
+    Integrations integrations = withIntegrations ? Integrations.TENSORBOARD_AND_WANDB : Integrations.NONE;
+    List<LoopResult> a = new ArrayList<>();
+    List<LoopResult> b = new ArrayList<>();
+    for (int i = 0; i < pairs; i++) {
+      a.add(plain());
+      b.add(trainer(settings, integrations));
+      report("whole runs", withIntegrations, i, a.get(i), b.get(i));
+    }
+    return new Comparison(List.copyOf(a), List.copyOf(b));
+  }
+
+  /** Measurement 1 or 2 with the two loops interleaved slice by slice. */
+  Comparison interleaved(int pairs, boolean withIntegrations) {
+    LoopSettings settings = withIntegrations ? everyStep : everyFifty;
+    Integrations integrations = withIntegrations ? Integrations.TENSORBOARD_AND_WANDB : Integrations.NONE;
+    List<LoopResult> a = new ArrayList<>();
+    List<LoopResult> b = new ArrayList<>();
+    for (int i = 0; i < pairs; i++) {
+      LoopResult[] pair = interleaved(settings, integrations);
+      a.add(pair[0]);
+      b.add(pair[1]);
+      report("interleaved", withIntegrations, i, pair[0], pair[1]);
+    }
+    return new Comparison(List.copyOf(a), List.copyOf(b));
+  }
+
+  LoopSettings settings() {
+    return everyFifty;
+  }
+
+  String workloadName() {
+    return workload.name();
+  }
+
+  private void report(String mode, boolean withIntegrations, int pair, LoopResult a, LoopResult b) {
+    progress.accept(String.format("%s %s pair %d: a %.1f steps/s, b %.1f steps/s, b/a %.3f (CPU time %.3f)",
+        withIntegrations ? "2" : "1", mode, pair + 1, a.stepsPerSecond(), b.stepsPerSecond(),
+        (double) b.nanos() / a.nanos(), (double) b.cpuNanos() / a.cpuNanos()));
+  }
+
+  private LoopResult plain() {
+    Path scratch = ScratchFolders.create("bench-plain");
+    try {
+      System.gc();
+      return PlainLoop.run(workload, everyFifty, scratch);
+    } finally {
+      ScratchFolders.deleteTree(scratch);
+    }
+  }
+
+  private LoopResult trainer(LoopSettings settings, Integrations integrations) {
+    Path scratch = ScratchFolders.create("bench-trainer");
+    try {
+      System.gc();
+      return TrainerLoop.run(workload, settings, integrations, scratch, List.of());
+    } finally {
+      ScratchFolders.deleteTree(scratch);
+    }
+  }
+
+  /** One interleaved pair: {plain, trainer}. The plain loop always logs every 50 steps, as in measurement 1. */
+  private LoopResult[] interleaved(LoopSettings settings, Integrations integrations) {
+    Path scratch = ScratchFolders.create("bench-interleaved");
+    try (PlainLoop plain = new PlainLoop(workload, everyFifty, scratch)) {
+      Interleaving slices = new Interleaving(plain, slice);
+      System.gc();
+      LoopResult whole = TrainerLoop.run(workload, settings, integrations, scratch, List.of(slices));
+      slices.finish(settings.steps());
+      LoopResult a = new LoopResult(settings.steps(), slices.plainNanos(), slices.plainCpuNanos(), plain.loggedLosses());
+      LoopResult b = new LoopResult(settings.steps(), whole.nanos() - slices.plainNanos(),
+          whole.cpuNanos() - slices.plainCpuNanos(), whole.loggedLosses());
+      return new LoopResult[] {a, b};
+    } finally {
+      ScratchFolders.deleteTree(scratch);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package org.trainer4j.benchmarks.harness;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs measurements 1 and 2 and turns them into table rows. The verdict uses the interleaved pairs,
+ * which share the machine's noise between both sides; the whole-run pairs are shown beside them.
+ */
+final class LoopRows {
+  static final double BARE_TARGET = 1.03;
+  static final double INTEGRATIONS_TARGET = 1.05;
+
+  private LoopRows() {}
+
+  static List<ResultRow> measure(HarnessOptions options, Consumer<String> progress) {
+    LoopOverhead loops = new LoopOverhead(options, progress);
+    loops.warmUp(options.warmupRounds());
+    List<ResultRow> rows = new ArrayList<>();
+    if (options.runs(1)) {
+      LoopOverhead.Comparison interleaved = loops.interleaved(options.pairs(), false);
+      LoopOverhead.Comparison whole = loops.wholeRuns(options.pairs(), false);
+      rows.add(row("1", "loop overhead: Trainer (log every " + loops.settings().loggingSteps()
+          + " steps, no eval, no save) vs hand-written DJL loop", interleaved, whole, BARE_TARGET, loops,
+          "same logged losses on both sides: " + (interleaved.sameLosses() && whole.sameLosses() ? "yes" : "NO")));
+    }
+    if (options.runs(2)) {
+      LoopOverhead.Comparison interleaved = loops.interleaved(options.pairs(), true);
+      LoopOverhead.Comparison whole = loops.wholeRuns(options.pairs(), true);
+      rows.add(row("2", "loop overhead with TensorBoard + W&B offline attached, logging every step", interleaved,
+          whole, INTEGRATIONS_TARGET, loops, "baseline: the same hand-written loop as in 1"));
+    }
+    return rows;
+  }
+
+  private static ResultRow row(String id, String what, LoopOverhead.Comparison interleaved,
+      LoopOverhead.Comparison whole, double target, LoopOverhead loops, String note) {
+    double ratio = interleaved.medianRatio();
+    String detail = String.format("%s, %d steps of batch %d, AdamW, linear schedule, max_grad_norm %.1f on both sides."
+            + " Interleaved pairs: a %s steps/s, b %s steps/s, b/a %s (CPU time b/a %s)."
+            + " Whole-run pairs: a %s, b %s steps/s, b/a %s, median %.3f. %s",
+        loops.workloadName(), loops.settings().steps(), loops.settings().batchSize(), loops.settings().maxGradNorm(),
+        Stats.list(interleaved.plainRates(), "%.0f"), Stats.list(interleaved.trainerRates(), "%.0f"),
+        Stats.list(interleaved.ratios(), "%.3f"), Stats.list(interleaved.cpuRatios(), "%.3f"),
+        Stats.list(whole.plainRates(), "%.0f"), Stats.list(whole.trainerRates(), "%.0f"),
+        Stats.list(whole.ratios(), "%.3f"), whole.medianRatio(), note);
+    String result = String.format("b/a = %.3f (a %.0f, b %.0f steps/s)", ratio, Stats.median(interleaved.plainRates()),
+        Stats.median(interleaved.trainerRates()));
+    return ResultRow.judged(id, what, result, String.format("≤ %.2f", target), ratio <= target, detail);
+  }
+}

@@ -1,0 +1,212 @@
+package org.trainer4j.benchmarks.harness;
+
+import ai.djl.Model;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.trainer4j.core.Trainer;
+import org.trainer4j.core.TrainerControl;
+import org.trainer4j.core.TrainerState;
+import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.callback.CallbackContext;
+import org.trainer4j.core.callback.TrainerCallback;
+import org.trainer4j.core.console.PrinterCallback;
+import org.trainer4j.tensorboard.TensorBoardCallback;
+import org.trainer4j.wandb.WandbCallback;
+import org.trainer4j.wandb.WandbMode;
+import org.trainer4j.wandb.WandbSettings;
+
+/**
+ * Measurement 6, run in a JVM of its own (so that its peak RSS is its own): a long training of a tiny
+ * model that logs every step into TensorBoard and W&B offline. At 10 %, 50 % and 100 % of the steps it
+ * collects garbage and records the heap in use, {@code log_history}'s length, the W&B queue and the
+ * resident set. After the run it measures what one {@code log_history} row costs by building copies of
+ * the last rows and collecting before and after; the heap beyond {@code rows × bytes per row} is what
+ * everything else holds, and it must not grow with the steps.
+ *
+ * <p>The run is planned for {@code steps} steps but stops earlier when, at the rate measured over the
+ * first {@link #CALIBRATION_STEPS} steps, it would take longer than {@code budgetSeconds}; the steps
+ * actually run are reported, and the parent extrapolates to the planned number.
+ *
+ * <p>Arguments: {@code steps budgetSeconds scratchFolder}. Results are printed as {@code RESULT
+ * key=value} lines.
+ */
+public final class MemoryRun {
+  private static final int REPLICA_ROWS = 100_000;
+  static final int CALIBRATION_STEPS = 2_000;
+
+  private MemoryRun() {}
+
+  public static void main(String[] argv) throws IOException {
+    JvmSettings.apply();
+    int steps = Integer.parseInt(argv[0]);
+    double budgetSeconds = Double.parseDouble(argv[1]);
+    Path scratch = Path.of(argv[2]);
+    Workload workload = Workload.tiny(1024);
+    TrainingArguments args = TrainingArguments.builder()
+        .outputDir(scratch.resolve("out"))
+        .loggingDir(scratch.resolve("tensorboard"))
+        .maxSteps(steps)
+        .perDeviceTrainBatchSize(1)
+        .learningRate(1e-3)
+        .optim("sgd")
+        .loggingSteps(1)
+        .evalStrategy("no")
+        .saveStrategy("no")
+        .reportTo("none")
+        .disableTqdm(true)
+        .seed(Workload.SEED)
+        .build();
+    WandbSettings wandbSettings = WandbSettings.builder().mode(WandbMode.OFFLINE).directory(scratch).silent(true).build();
+    WandbCallback wandb = new WandbCallback(wandbSettings);
+    Sampler sampler = new Sampler(wandb, steps, budgetSeconds);
+    try (Model model = workload.newModel()) {
+      Trainer trainer = Trainer.builder()
+          .model(model)
+          .loss(workload.loss())
+          .args(args)
+          .trainDataset(workload.examples(), workload.collator())
+          .callbacks(new TensorBoardCallback(), wandb, sampler)
+          .build();
+      trainer.removeCallback(PrinterCallback.class);
+      trainer.addCallback(new PrinterCallback(TrainerLoop.NULL_CONSOLE));
+      long start = System.nanoTime();
+      trainer.train();
+      trainer.close();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long heapAfter = heapAfterGc();
+      List<Map<String, Object>> history = trainer.state().logHistory();
+      double bytesPerRow = bytesPerRow(history);
+      ChildJvm.report("planned_steps", steps);
+      ChildJvm.report("steps", trainer.state().globalStep());
+      ChildJvm.report("seconds", seconds);
+      ChildJvm.report("rows", history.size());
+      ChildJvm.report("bytes_per_row", bytesPerRow);
+      ChildJvm.report("heap_after_run", heapAfter);
+      ChildJvm.report("max_heap", Runtime.getRuntime().maxMemory());
+      ChildJvm.report("wandb_backlog_max", sampler.maxBacklog);
+      ChildJvm.report("wandb_queue_capacity", wandbSettings.maxQueuedRows());
+      for (Sample s : sampler.samples) {
+        ChildJvm.report("sample_" + s.step(), s.heap() + "," + s.rows() + "," + s.rssKb() + "," + s.backlog());
+      }
+      ChildJvm.report("tensorboard_bytes", folderBytes(scratch.resolve("tensorboard")));
+      ChildJvm.report("wandb_bytes", folderBytes(scratch.resolve("wandb")));
+      ChildJvm.report("peak_rss_kb", ProcStatus.kilobytes("VmHWM"));
+      ChildJvm.report("rss_kb", ProcStatus.kilobytes("VmRSS"));
+    }
+  }
+
+  /** One look at the heap during training. */
+  record Sample(int step, long heap, int rows, long rssKb, int backlog) {}
+
+  /**
+   * Decides how many steps fit the time budget after {@link #CALIBRATION_STEPS} steps, stops the run
+   * there, samples at 10 %, 50 % and 100 % of it, and watches the W&B queue at every step.
+   */
+  private static final class Sampler implements TrainerCallback {
+    private final WandbCallback wandb;
+    private final int planned;
+    private final double budgetSeconds;
+    private final List<Sample> samples = new ArrayList<>();
+    private long start;
+    private int steps;
+    private int maxBacklog;
+
+    Sampler(WandbCallback wandb, int planned, double budgetSeconds) {
+      this.wandb = wandb;
+      this.planned = planned;
+      this.budgetSeconds = budgetSeconds;
+      this.steps = planned;
+    }
+
+    @Override
+    public void onTrainBegin(TrainingArguments args, TrainerState state, TrainerControl control, CallbackContext context) {
+      start = System.nanoTime();
+    }
+
+    @Override
+    public void onStepEnd(TrainingArguments args, TrainerState state, TrainerControl control, CallbackContext context) {
+      int step = state.globalStep();
+      int backlog = wandb.run().map(r -> r.backlog()).orElse(0);
+      maxBacklog = Math.max(maxBacklog, backlog);
+      if (step == Math.min(CALIBRATION_STEPS, planned)) {
+        double perStep = (System.nanoTime() - start) / 1e9 / step;
+        int fitting = (int) Math.min(planned, budgetSeconds / perStep);
+        // Never below ten calibrations, so that the 10 % sample is still ahead.
+        steps = Math.max(Math.min(planned, 10 * CALIBRATION_STEPS), fitting - fitting % 10);
+      }
+      if (step == steps / 10 || step == steps / 2 || step == steps) {
+        long heap = heapAfterGc();
+        samples.add(new Sample(step, heap, state.logHistory().size(), ProcStatus.kilobytes("VmRSS"), backlog));
+      }
+      if (step == steps) {
+        control.setShouldTrainingStop(true);
+      }
+    }
+  }
+
+  /**
+   * Bytes one row of {@code log_history} holds: copies of the last rows are made the way {@code
+   * TrainerState} stores them (a read-only {@link LinkedHashMap} copy, with boxes of their own), and
+   * the heap is measured after collecting, before and after.
+   */
+  static double bytesPerRow(List<Map<String, Object>> history) {
+    int n = Math.min(REPLICA_ROWS, history.size());
+    if (n == 0) {
+      return 0;
+    }
+    List<Map<String, Object>> source = history.subList(history.size() - n, history.size());
+    long before = heapAfterGc();
+    List<Map<String, Object>> copies = new ArrayList<>(n); // log_history holds its rows in an ArrayList too
+    for (Map<String, Object> row : source) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      row.forEach((k, v) -> copy.put(k, freshBox(v)));
+      copies.add(Collections.unmodifiableMap(new LinkedHashMap<>(copy)));
+    }
+    long after = heapAfterGc();
+    if (copies.size() != n) {
+      throw new IllegalStateException("copies were lost");
+    }
+    return (double) (after - before) / n;
+  }
+
+  /** A new box with the same value, so that the copy owns its numbers as the original row does. */
+  private static Object freshBox(Object v) {
+    if (v instanceof Double d) {
+      return Double.valueOf(d.doubleValue() + 0.0);
+    }
+    if (v instanceof Integer i) {
+      return Integer.valueOf(i.intValue()); // a new box outside Integer's cache, as the Trainer's step
+    }
+    return v;
+  }
+
+  static long heapAfterGc() {
+    for (int i = 0; i < 2; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static long folderBytes(Path folder) throws IOException {
+    if (!Files.exists(folder)) {
+      return 0;
+    }
+    try (var paths = Files.walk(folder)) {
+      return paths.filter(Files::isRegularFile).mapToLong(p -> {
+        try {
+          return Files.size(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }).sum();
+    }
+  }
+}
