@@ -17,8 +17,12 @@ final class MemoryRows {
 
   private MemoryRows() {}
 
-  /** One sample: step, heap after GC, rows, resident set (kB), W&B queue length. */
-  record Sample(int step, long heap, int rows, long rssKb, int backlog) {
+  /**
+   * One sample: step, heap after GC (used, committed), rows, resident set (kB), W&B queue length, and
+   * the live objects (count, bytes) of the W&B and TensorBoard classes.
+   */
+  record Sample(int step, long heap, long committed, int rows, long rssKb, long jvmKb, int backlog, long wandbObjects,
+      long wandbBytes, long tensorboardObjects, long tensorboardBytes) {
     double rest(double bytesPerRow) {
       return heap - rows * bytesPerRow;
     }
@@ -29,7 +33,7 @@ final class MemoryRows {
     ChildJvm.Outcome o;
     try {
       progress.accept("memory: up to " + options.memorySteps() + " steps within " + options.memoryBudgetSeconds() + " s");
-      o = ChildJvm.run(MemoryRun.class, List.of(), List.of(String.valueOf(options.memorySteps()),
+      o = ChildJvm.run(MemoryRun.class, List.of("-XX:NativeMemoryTracking=summary"), List.of(String.valueOf(options.memorySteps()),
           String.valueOf(options.memoryBudgetSeconds()), scratch.toString()), Map.of(), 30L * 60);
     } finally {
       ScratchFolders.deleteTree(scratch);
@@ -44,7 +48,7 @@ final class MemoryRows {
     double restGrowth = last.rest(perRow) - first.rest(perRow);
     double growthPerStep = restGrowth / Math.max(1, last.step() - first.step());
     boolean bounded = restGrowth <= ALLOWED_GROWTH_BYTES;
-    double historyMb = o.number("rows") * perRow / mb(1);
+    double historyMb = mb(o.number("rows") * perRow);
     StringBuilder detail = new StringBuilder();
     detail.append(String.format("Linear 4→2, batch 1, SGD, logging every step to TensorBoard + W&B offline (+ console"
         + " printer to a null stream); %,d steps in %.0f s (%.0f steps/s)", steps, seconds, steps / seconds));
@@ -52,24 +56,26 @@ final class MemoryRows {
       detail.append(String.format(", stopped by the time budget of %d s instead of %,d", options.memoryBudgetSeconds(),
           planned));
     }
-    detail.append(String.format(". log_history: %,d rows × %.0f B = %.1f MB. Heap after GC at", (long) o.number("rows"),
+    detail.append(String.format(". log_history: %,d rows × %.0f B = %.1f MB. After GC at", (long) o.number("rows"),
         perRow, historyMb));
     for (Sample s : samples) {
-      detail.append(String.format(" %,d steps: %.1f MB (rest %.1f MB, RSS %.0f MB, W&B queue %d);", s.step(), mb(s.heap()),
-          mb((long) s.rest(perRow)), s.rssKb() / 1024.0, s.backlog()));
+      detail.append(String.format(" %,d steps: heap %.1f MB = log_history %.1f MB + rest %.1f MB (committed %.0f MB),"
+              + " RSS %.0f MB (the JVM's own %.0f MB), W&B queue %d, live objects of W&B classes %,d (%.1f kB), of TensorBoard classes %,d"
+              + " (%.1f kB);", s.step(), mb(s.heap()), mb(s.rows() * perRow), mb(s.rest(perRow)), mb(s.committed()),
+          s.rssKb() / 1024.0, s.jvmKb() / 1024.0, s.backlog(), s.wandbObjects(), s.wandbBytes() / 1024.0, s.tensorboardObjects(),
+          s.tensorboardBytes() / 1024.0));
     }
-    detail.append(String.format(" rest grew %.2f MB (%.1f B/step) from the first sample to the last; W&B queue at most %d"
-        + " of %d. Files: TensorBoard %.1f MB, W&B %.1f MB.", restGrowth / mb(1), growthPerStep,
-        (long) o.number("wandb_backlog_max"), (long) o.number("wandb_queue_capacity"),
-        o.number("tensorboard_bytes") / mb(1), o.number("wandb_bytes") / mb(1)));
+    detail.append(String.format(" the rest changed by %+.2f MB (%+.1f B/step) from the first sample to the last; W&B"
+            + " queue at most %d of %d. Files: TensorBoard %.1f MB, W&B %.1f MB.", mb(restGrowth), growthPerStep,
+        (long) o.number("wandb_backlog_max"), (long) o.number("wandb_queue_capacity"), mb(o.number("tensorboard_bytes")),
+        mb(o.number("wandb_bytes"))));
     if (steps < planned) {
-      double projectedHeap = last.rest(perRow) + growthPerStep * (planned - last.step()) + (double) planned * perRow;
-      detail.append(String.format(" Extrapolated to %,d steps: heap after GC ≈ %.0f MB (log_history %.0f MB).", planned,
-          projectedHeap / mb(1), planned * perRow / mb(1)));
+      double projectedRest = last.rest(perRow) + Math.max(0, growthPerStep) * (planned - last.step());
+      detail.append(String.format(" Extrapolated to %,d steps: heap after GC ≈ %.0f MB (log_history %.0f MB + rest"
+          + " %.1f MB).", planned, mb(projectedRest + planned * perRow), mb(planned * perRow), mb(projectedRest)));
     }
     String result = String.format("heap after run %.1f MB (log_history %.1f MB), peak RSS %.0f MB; rest of heap %s",
-        mb((long) o.number("heap_after_run")), historyMb, o.number("peak_rss_kb") / 1024.0,
-        bounded ? "flat" : "GROWS");
+        mb(o.number("heap_after_run")), historyMb, o.number("peak_rss_kb") / 1024.0, bounded ? "flat" : "GROWS");
     return ResultRow.judged("6", "memory over a long run logging every step", result,
         "queues bounded: heap beyond log_history grows < 8 MB", bounded, detail.toString());
   }
@@ -79,8 +85,9 @@ final class MemoryRows {
     results.forEach((key, value) -> {
       if (key.startsWith("sample_")) {
         String[] f = value.split(",");
-        out.add(new Sample(Integer.parseInt(key.substring(7)), Long.parseLong(f[0]), Integer.parseInt(f[1]),
-            Long.parseLong(f[2]), Integer.parseInt(f[3])));
+        out.add(new Sample(Integer.parseInt(key.substring(7)), Long.parseLong(f[0]), Long.parseLong(f[1]),
+            Integer.parseInt(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]), Integer.parseInt(f[5]),
+            Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]), Long.parseLong(f[9])));
       }
     });
     out.sort((a, b) -> Integer.compare(a.step(), b.step()));
@@ -90,7 +97,7 @@ final class MemoryRows {
     return out;
   }
 
-  private static double mb(long bytes) {
+  private static double mb(double bytes) {
     return bytes / (1024.0 * 1024.0);
   }
 }

@@ -4,6 +4,7 @@ import ai.djl.Model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,20 +28,23 @@ import org.trainer4j.wandb.WandbSettings;
  * Measurement 6, run in a JVM of its own (so that its peak RSS is its own): a long training of a tiny
  * model that logs every step into TensorBoard and W&B offline. At 10 %, 50 % and 100 % of the steps it
  * collects garbage and records the heap in use, {@code log_history}'s length, the W&B queue and the
- * resident set. After the run it measures what one {@code log_history} row costs by building copies of
+ * resident set, and counts the live objects of the integrations' classes (their queued rows and events
+ * among them) in a class histogram. After the run it measures what one {@code log_history} row costs by building copies of
  * the last rows and collecting before and after; the heap beyond {@code rows × bytes per row} is what
  * everything else holds, and it must not grow with the steps.
  *
- * <p>The run is planned for {@code steps} steps but stops earlier when, at the rate measured over the
- * first {@link #CALIBRATION_STEPS} steps, it would take longer than {@code budgetSeconds}; the steps
- * actually run are reported, and the parent extrapolates to the planned number.
+ * <p>The run is planned for {@code steps} steps but stops earlier when, at the rate measured over its
+ * first steps, it would take longer than {@code budgetSeconds}; the steps actually run are reported,
+ * and the parent extrapolates to the planned number.
  *
  * <p>Arguments: {@code steps budgetSeconds scratchFolder}. Results are printed as {@code RESULT
  * key=value} lines.
  */
 public final class MemoryRun {
   private static final int REPLICA_ROWS = 100_000;
-  static final int CALIBRATION_STEPS = 2_000;
+  static final int CALIBRATION_FROM = 5_000;
+  static final int CALIBRATION_TO = 15_000;
+  static final int MIN_STEPS_TO_CALIBRATE = 10 * CALIBRATION_TO;
 
   private MemoryRun() {}
 
@@ -81,7 +85,7 @@ public final class MemoryRun {
       trainer.train();
       trainer.close();
       double seconds = (System.nanoTime() - start) / 1e9;
-      long heapAfter = heapAfterGc();
+      long heapAfter = heapAfterGc().getUsed();
       List<Map<String, Object>> history = trainer.state().logHistory();
       double bytesPerRow = bytesPerRow(history);
       ChildJvm.report("planned_steps", steps);
@@ -94,7 +98,9 @@ public final class MemoryRun {
       ChildJvm.report("wandb_backlog_max", sampler.maxBacklog);
       ChildJvm.report("wandb_queue_capacity", wandbSettings.maxQueuedRows());
       for (Sample s : sampler.samples) {
-        ChildJvm.report("sample_" + s.step(), s.heap() + "," + s.rows() + "," + s.rssKb() + "," + s.backlog());
+        ChildJvm.report("sample_" + s.step(), s.heap() + "," + s.committed() + "," + s.rows() + "," + s.rssKb() + ","
+            + s.jvmKb() + "," + s.backlog() + "," + s.wandb().instances() + "," + s.wandb().bytes() + "," + s.tensorboard().instances()
+            + "," + s.tensorboard().bytes());
       }
       ChildJvm.report("tensorboard_bytes", folderBytes(scratch.resolve("tensorboard")));
       ChildJvm.report("wandb_bytes", folderBytes(scratch.resolve("wandb")));
@@ -104,11 +110,13 @@ public final class MemoryRun {
   }
 
   /** One look at the heap during training. */
-  record Sample(int step, long heap, int rows, long rssKb, int backlog) {}
+  record Sample(int step, long heap, long committed, int rows, long rssKb, long jvmKb, int backlog,
+      JvmDiagnostics.Live wandb, JvmDiagnostics.Live tensorboard) {}
 
   /**
-   * Decides how many steps fit the time budget after {@link #CALIBRATION_STEPS} steps, stops the run
-   * there, samples at 10 %, 50 % and 100 % of it, and watches the W&B queue at every step.
+   * Decides how many steps fit the time budget from the rate between {@link #CALIBRATION_FROM} and
+   * {@link #CALIBRATION_TO} steps (after the JIT has compiled the loop), stops the run there, samples at
+   * 10 %, 50 % and 100 % of it, and watches the W&B queue at every step.
    */
   private static final class Sampler implements TrainerCallback {
     private final WandbCallback wandb;
@@ -116,6 +124,7 @@ public final class MemoryRun {
     private final double budgetSeconds;
     private final List<Sample> samples = new ArrayList<>();
     private long start;
+    private long calibrationStart;
     private int steps;
     private int maxBacklog;
 
@@ -136,15 +145,23 @@ public final class MemoryRun {
       int step = state.globalStep();
       int backlog = wandb.run().map(r -> r.backlog()).orElse(0);
       maxBacklog = Math.max(maxBacklog, backlog);
-      if (step == Math.min(CALIBRATION_STEPS, planned)) {
-        double perStep = (System.nanoTime() - start) / 1e9 / step;
-        int fitting = (int) Math.min(planned, budgetSeconds / perStep);
-        // Never below ten calibrations, so that the 10 % sample is still ahead.
-        steps = Math.max(Math.min(planned, 10 * CALIBRATION_STEPS), fitting - fitting % 10);
+      if (planned >= MIN_STEPS_TO_CALIBRATE) {
+        if (step == CALIBRATION_FROM) {
+          calibrationStart = System.nanoTime();
+        } else if (step == CALIBRATION_TO) {
+          long now = System.nanoTime();
+          double perStep = (now - calibrationStart) / 1e9 / (CALIBRATION_TO - CALIBRATION_FROM);
+          double left = budgetSeconds - (now - start) / 1e9;
+          int fitting = (int) Math.min(planned, step + Math.max(0, left) / perStep);
+          // At least ten calibrations, so that the 10 % sample is still ahead.
+          steps = Math.max(MIN_STEPS_TO_CALIBRATE, fitting - fitting % 10);
+        }
       }
       if (step == steps / 10 || step == steps / 2 || step == steps) {
-        long heap = heapAfterGc();
-        samples.add(new Sample(step, heap, state.logHistory().size(), ProcStatus.kilobytes("VmRSS"), backlog));
+        MemoryUsage heap = heapAfterGc();
+        samples.add(new Sample(step, heap.getUsed(), heap.getCommitted(), state.logHistory().size(),
+            ProcStatus.kilobytes("VmRSS"), JvmDiagnostics.jvmCommittedKb(), backlog, JvmDiagnostics.liveObjects("org.trainer4j.wandb."),
+            JvmDiagnostics.liveObjects("org.trainer4j.tensorboard.")));
       }
       if (step == steps) {
         control.setShouldTrainingStop(true);
@@ -163,14 +180,14 @@ public final class MemoryRun {
       return 0;
     }
     List<Map<String, Object>> source = history.subList(history.size() - n, history.size());
-    long before = heapAfterGc();
+    long before = heapAfterGc().getUsed();
     List<Map<String, Object>> copies = new ArrayList<>(n); // log_history holds its rows in an ArrayList too
     for (Map<String, Object> row : source) {
       Map<String, Object> copy = new LinkedHashMap<>();
       row.forEach((k, v) -> copy.put(k, freshBox(v)));
       copies.add(Collections.unmodifiableMap(new LinkedHashMap<>(copy)));
     }
-    long after = heapAfterGc();
+    long after = heapAfterGc().getUsed();
     if (copies.size() != n) {
       throw new IllegalStateException("copies were lost");
     }
@@ -188,11 +205,11 @@ public final class MemoryRun {
     return v;
   }
 
-  static long heapAfterGc() {
+  static MemoryUsage heapAfterGc() {
     for (int i = 0; i < 2; i++) {
       System.gc();
     }
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
   }
 
   private static long folderBytes(Path folder) throws IOException {
