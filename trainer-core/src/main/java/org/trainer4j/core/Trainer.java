@@ -280,9 +280,10 @@ public final class Trainer implements AutoCloseable {
     row.put("epoch", state.epoch());
     Map<String, Object> history = new LinkedHashMap<>(row);
     history.put("step", state.globalStep());
-    state.appendLog(history);
-    fire(Event.ON_LOG, context.withLogs(row));
-    return java.util.Collections.unmodifiableMap(row);
+    state.appendOwnedLog(history); // runs at every logged step: one copy of the row for the history, not two
+    CallbackContext logContext = context.withLogs(row);
+    fire(Event.ON_LOG, logContext);
+    return logContext.logs();
   }
 
   // ---- training ----

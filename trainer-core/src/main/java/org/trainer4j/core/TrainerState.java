@@ -114,7 +114,12 @@ public final class TrainerState {
 
   /** Appends one row to {@link #logHistory()}. */
   public void appendLog(Map<String, ?> row) {
-    logHistory.add(Collections.unmodifiableMap(new LinkedHashMap<>(row)));
+    appendOwnedLog(new LinkedHashMap<>(row));
+  }
+
+  /** Appends a row the caller made for the history and no longer touches, without copying it again. */
+  void appendOwnedLog(Map<String, Object> row) {
+    logHistory.add(Collections.unmodifiableMap(row));
   }
 
   /**
