@@ -2,9 +2,13 @@ package org.trainer4j.core.callback;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Metric-key namespacing shared by every integration, so that all of them chart the same names. */
 public final class LogKeys {
+  private static final int MAX_REMEMBERED = 4096;
+  private static final Map<String, String> REWRITTEN = new ConcurrentHashMap<>();
+
   private LogKeys() {}
 
   /**
@@ -22,6 +26,19 @@ public final class LogKeys {
 
   /** The namespaced form of one key; see {@link #rewriteLogs(Map)}. */
   public static String rewrite(String key) {
+    // Every integration rewrites every key of every logged row; the names are few, so remember them.
+    String known = REWRITTEN.get(key);
+    if (known != null) {
+      return known;
+    }
+    String rewritten = namespaced(key);
+    if (REWRITTEN.size() < MAX_REMEMBERED) {
+      REWRITTEN.putIfAbsent(key, rewritten);
+    }
+    return rewritten;
+  }
+
+  private static String namespaced(String key) {
     if (key.startsWith("eval_")) {
       return "eval/" + key.substring(5);
     }
