@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.trainer4j.benchmarks.harness.TrainerLoop.Console;
 import org.trainer4j.benchmarks.harness.TrainerLoop.Integrations;
 
 /**
@@ -20,8 +21,12 @@ import org.trainer4j.benchmarks.harness.TrainerLoop.Integrations;
  */
 final class LoopOverhead {
 
-  /** The runs of one comparison. */
-  record Comparison(List<LoopResult> plain, List<LoopResult> trainer) {
+  /**
+   * The runs of one comparison.
+   *
+   * @param jitMillis time the JIT compilers spent compiling during the pairs
+   */
+  record Comparison(List<LoopResult> plain, List<LoopResult> trainer, long jitMillis) {
     /** Per pair, b's wall time over a's. */
     List<Double> ratios() {
       List<Double> out = new ArrayList<>();
@@ -64,6 +69,9 @@ final class LoopOverhead {
     }
   }
 
+  /** A warm-up round that compiles for less than this share of its time ends the warm-up. */
+  static final double QUIET_JIT_SHARE = 0.02;
+
   private final Workload workload;
   private final LoopSettings everyFifty;
   private final LoopSettings everyStep;
@@ -78,13 +86,24 @@ final class LoopOverhead {
     this.progress = progress;
   }
 
-  /** Warm-up runs of every variant, so that both sides run compiled code afterwards. */
-  void warmUp(int rounds) {
-    for (int i = 0; i < rounds; i++) {
+  /**
+   * Warm-up rounds of every variant until the JIT compilers are nearly done, so that both sides run
+   * compiled code and no compiler thread competes with the measured runs for the two cores: at least
+   * {@code minRounds}, then until a round spends under {@link #QUIET_JIT_SHARE} of its time compiling,
+   * at most {@code maxRounds}.
+   */
+  void warmUp(int minRounds, int maxRounds) {
+    for (int i = 0; i < maxRounds; i++) {
+      long start = System.nanoTime();
+      long compiling = JitClock.millis();
       plain();
       trainer(everyFifty, Integrations.NONE);
-      interleaved(everyStep, Integrations.TENSORBOARD_AND_WANDB);
-      progress.accept("warm-up round " + (i + 1) + " of " + rounds + " done");
+      interleaved(everyStep, Integrations.TENSORBOARD_AND_WANDB, Console.NULL_STREAM);
+      double share = (JitClock.millis() - compiling) / ((System.nanoTime() - start) / 1e6);
+      progress.accept(String.format("warm-up round %d: %.1f %% of the time compiling", i + 1, 100 * share));
+      if (i + 1 >= minRounds && share < QUIET_JIT_SHARE) {
+        return;
+      }
     }
   }
 
@@ -94,27 +113,35 @@ final class LoopOverhead {
     Integrations integrations = withIntegrations ? Integrations.TENSORBOARD_AND_WANDB : Integrations.NONE;
     List<LoopResult> a = new ArrayList<>();
     List<LoopResult> b = new ArrayList<>();
+    long compiling = JitClock.millis();
     for (int i = 0; i < pairs; i++) {
       a.add(plain());
       b.add(trainer(settings, integrations));
       report("whole runs", withIntegrations, i, a.get(i), b.get(i));
     }
-    return new Comparison(List.copyOf(a), List.copyOf(b));
+    return new Comparison(List.copyOf(a), List.copyOf(b), JitClock.millis() - compiling);
   }
 
   /** Measurement 1 or 2 with the two loops interleaved slice by slice. */
   Comparison interleaved(int pairs, boolean withIntegrations) {
+    return interleaved(pairs, withIntegrations, Console.NULL_STREAM);
+  }
+
+  /** As {@link #interleaved(int, boolean)}, choosing whether the Trainer formats rows for the console. */
+  Comparison interleaved(int pairs, boolean withIntegrations, Console console) {
     LoopSettings settings = withIntegrations ? everyStep : everyFifty;
     Integrations integrations = withIntegrations ? Integrations.TENSORBOARD_AND_WANDB : Integrations.NONE;
     List<LoopResult> a = new ArrayList<>();
     List<LoopResult> b = new ArrayList<>();
+    long compiling = JitClock.millis();
     for (int i = 0; i < pairs; i++) {
-      LoopResult[] pair = interleaved(settings, integrations);
+      LoopResult[] pair = interleaved(settings, integrations, console);
       a.add(pair[0]);
       b.add(pair[1]);
-      report("interleaved", withIntegrations, i, pair[0], pair[1]);
+      report(console == Console.REMOVED ? "interleaved, console removed," : "interleaved", withIntegrations, i, pair[0],
+          pair[1]);
     }
-    return new Comparison(List.copyOf(a), List.copyOf(b));
+    return new Comparison(List.copyOf(a), List.copyOf(b), JitClock.millis() - compiling);
   }
 
   LoopSettings settings() {
@@ -134,7 +161,6 @@ final class LoopOverhead {
   private LoopResult plain() {
     Path scratch = ScratchFolders.create("bench-plain");
     try {
-      System.gc();
       return PlainLoop.run(workload, everyFifty, scratch);
     } finally {
       ScratchFolders.deleteTree(scratch);
@@ -144,7 +170,6 @@ final class LoopOverhead {
   private LoopResult trainer(LoopSettings settings, Integrations integrations) {
     Path scratch = ScratchFolders.create("bench-trainer");
     try {
-      System.gc();
       return TrainerLoop.run(workload, settings, integrations, scratch, List.of());
     } finally {
       ScratchFolders.deleteTree(scratch);
@@ -152,12 +177,11 @@ final class LoopOverhead {
   }
 
   /** One interleaved pair: {plain, trainer}. The plain loop always logs every 50 steps, as in measurement 1. */
-  private LoopResult[] interleaved(LoopSettings settings, Integrations integrations) {
+  private LoopResult[] interleaved(LoopSettings settings, Integrations integrations, Console console) {
     Path scratch = ScratchFolders.create("bench-interleaved");
     try (PlainLoop plain = new PlainLoop(workload, everyFifty, scratch)) {
       Interleaving slices = new Interleaving(plain, slice);
-      System.gc();
-      LoopResult whole = TrainerLoop.run(workload, settings, integrations, scratch, List.of(slices));
+      LoopResult whole = TrainerLoop.run(workload, settings, integrations, console, scratch, List.of(slices));
       slices.finish(settings.steps());
       LoopResult a = new LoopResult(settings.steps(), slices.plainNanos(), slices.plainCpuNanos(), plain.loggedLosses());
       LoopResult b = new LoopResult(settings.steps(), whole.nanos() - slices.plainNanos(),

@@ -16,7 +16,7 @@ final class LoopRows {
 
   static List<ResultRow> measure(HarnessOptions options, Consumer<String> progress) {
     LoopOverhead loops = new LoopOverhead(options, progress);
-    loops.warmUp(options.warmupRounds());
+    loops.warmUp(options.warmupRounds(), 4 * options.warmupRounds());
     List<ResultRow> rows = new ArrayList<>();
     if (options.runs(1)) {
       LoopOverhead.Comparison interleaved = loops.interleaved(options.pairs(), false);
@@ -28,8 +28,11 @@ final class LoopRows {
     if (options.runs(2)) {
       LoopOverhead.Comparison interleaved = loops.interleaved(options.pairs(), true);
       LoopOverhead.Comparison whole = loops.wholeRuns(options.pairs(), true);
+      LoopOverhead.Comparison silent = loops.interleaved(options.pairs(), true, TrainerLoop.Console.REMOVED);
       rows.add(row("2", "loop overhead with TensorBoard + W&B offline attached, logging every step", interleaved,
-          whole, INTEGRATIONS_TARGET, loops, "baseline: the same hand-written loop as in 1"));
+          whole, INTEGRATIONS_TARGET, loops, String.format("Baseline: the same hand-written loop as in 1. The same"
+              + " with the console callback removed (rows not formatted): b/a %s, median %.3f.",
+              Stats.list(silent.ratios(), "%.3f"), silent.medianRatio())));
     }
     return rows;
   }
@@ -38,11 +41,11 @@ final class LoopRows {
       LoopOverhead.Comparison whole, double target, LoopOverhead loops, String note) {
     double ratio = interleaved.medianRatio();
     String detail = String.format("%s, %d steps of batch %d, AdamW, linear schedule, max_grad_norm %.1f on both sides."
-            + " Interleaved pairs: a %s steps/s, b %s steps/s, b/a %s (CPU time b/a %s)."
+            + " Interleaved pairs: a %s steps/s, b %s steps/s, b/a %s (CPU time b/a %s; JIT compiling %d ms meanwhile)."
             + " Whole-run pairs: a %s, b %s steps/s, b/a %s, median %.3f. %s",
         loops.workloadName(), loops.settings().steps(), loops.settings().batchSize(), loops.settings().maxGradNorm(),
         Stats.list(interleaved.plainRates(), "%.0f"), Stats.list(interleaved.trainerRates(), "%.0f"),
-        Stats.list(interleaved.ratios(), "%.3f"), Stats.list(interleaved.cpuRatios(), "%.3f"),
+        Stats.list(interleaved.ratios(), "%.3f"), Stats.list(interleaved.cpuRatios(), "%.3f"), interleaved.jitMillis(),
         Stats.list(whole.plainRates(), "%.0f"), Stats.list(whole.trainerRates(), "%.0f"),
         Stats.list(whole.ratios(), "%.3f"), whole.medianRatio(), note);
     String result = String.format("b/a = %.3f (a %.0f, b %.0f steps/s)", ratio, Stats.median(interleaved.plainRates()),

@@ -17,8 +17,8 @@ import org.trainer4j.wandb.WandbMode;
 import org.trainer4j.wandb.WandbSettings;
 
 /**
- * The same training through {@link Trainer}. The console callback stays, printing each row to a null
- * stream: a user's Trainer formats its rows too, but the benchmark's own output stays readable.
+ * The same training through {@link Trainer}. The console callback normally stays, printing each row to
+ * a null stream: a user's Trainer formats its rows too, but the benchmark's own output stays readable.
  * Optionally TensorBoard and W&B (offline) are attached, writing into the scratch folder.
  */
 final class TrainerLoop {
@@ -30,12 +30,20 @@ final class TrainerLoop {
   /** Which integrations the Trainer reports to. */
   enum Integrations { NONE, TENSORBOARD_AND_WANDB }
 
+  /** Whether log rows are formatted for the console (and printed to a null stream) or not at all. */
+  enum Console { NULL_STREAM, REMOVED }
+
   /**
    * Builds a Trainer for a fresh copy of the workload's model and times {@code train()} plus {@code
    * close()} (which finishes the W&B run: the user's program waits for that too).
    */
   static LoopResult run(Workload workload, LoopSettings settings, Integrations integrations, Path scratch,
       List<TrainerCallback> extra) {
+    return run(workload, settings, integrations, Console.NULL_STREAM, scratch, extra);
+  }
+
+  static LoopResult run(Workload workload, LoopSettings settings, Integrations integrations, Console console,
+      Path scratch, List<TrainerCallback> extra) {
     TrainingArguments args = settings.arguments(scratch.resolve("out")).toBuilder()
         .loggingDir(scratch.resolve("tensorboard")).build();
     try (Model model = workload.newModel()) {
@@ -48,7 +56,9 @@ final class TrainerLoop {
           .callbacks(extra)
           .build();
       trainer.removeCallback(PrinterCallback.class);
-      trainer.addCallback(new PrinterCallback(NULL_CONSOLE));
+      if (console == Console.NULL_STREAM) {
+        trainer.addCallback(new PrinterCallback(NULL_CONSOLE));
+      }
       long start = System.nanoTime();
       long cpuStart = LoopResult.processCpuNanos();
       try {
