@@ -41,7 +41,7 @@ record HarnessOptions(int loopExamples, int loopSteps, int loopLoggingSteps, int
   }
 
   static HarnessOptions full() {
-    return new HarnessOptions(8192, 1000, 50, 2, 5, 1_000_000, 150, 2, 5, 1000, 1, ALL);
+    return new HarnessOptions(8192, 1000, 50, 2, 5, 1_000_000, 200, 2, 5, 1000, 1, ALL);
   }
 
   static HarnessOptions quick() {

@@ -23,8 +23,13 @@ final class MemoryRows {
    */
   record Sample(int step, long heap, long committed, int rows, long rssKb, long jvmKb, int backlog, long wandbObjects,
       long wandbBytes, long tensorboardObjects, long tensorboardBytes) {
+    /** Heap beyond {@code log_history}: its rows and the array of its list. */
     double rest(double bytesPerRow) {
-      return heap - rows * bytesPerRow;
+      return heap - history(bytesPerRow);
+    }
+
+    double history(double bytesPerRow) {
+      return rows * bytesPerRow + MemoryRun.listArrayBytes(rows);
     }
   }
 
@@ -48,7 +53,7 @@ final class MemoryRows {
     double restGrowth = last.rest(perRow) - first.rest(perRow);
     double growthPerStep = restGrowth / Math.max(1, last.step() - first.step());
     boolean bounded = restGrowth <= ALLOWED_GROWTH_BYTES;
-    double historyMb = mb(o.number("rows") * perRow);
+    double historyMb = mb(o.number("history_bytes"));
     StringBuilder detail = new StringBuilder();
     detail.append(String.format("Linear 4→2, batch 1, SGD, logging every step to TensorBoard + W&B offline (+ console"
         + " printer to a null stream); %,d steps in %.0f s (%.0f steps/s)", steps, seconds, steps / seconds));
@@ -56,12 +61,12 @@ final class MemoryRows {
       detail.append(String.format(", stopped by the time budget of %d s instead of %,d", options.memoryBudgetSeconds(),
           planned));
     }
-    detail.append(String.format(". log_history: %,d rows × %.0f B = %.1f MB. After GC at", (long) o.number("rows"),
-        perRow, historyMb));
+    detail.append(String.format(". log_history: %,d rows × %.0f B + its list's array = %.1f MB. After GC at",
+        (long) o.number("rows"), perRow, historyMb));
     for (Sample s : samples) {
       detail.append(String.format(" %,d steps: heap %.1f MB = log_history %.1f MB + rest %.1f MB (committed %.0f MB),"
               + " RSS %.0f MB (the JVM's own %.0f MB), W&B queue %d, live objects of W&B classes %,d (%.1f kB), of TensorBoard classes %,d"
-              + " (%.1f kB);", s.step(), mb(s.heap()), mb(s.rows() * perRow), mb(s.rest(perRow)), mb(s.committed()),
+              + " (%.1f kB);", s.step(), mb(s.heap()), mb(s.history(perRow)), mb(s.rest(perRow)), mb(s.committed()),
           s.rssKb() / 1024.0, s.jvmKb() / 1024.0, s.backlog(), s.wandbObjects(), s.wandbBytes() / 1024.0, s.tensorboardObjects(),
           s.tensorboardBytes() / 1024.0));
     }
@@ -71,8 +76,9 @@ final class MemoryRows {
         mb(o.number("wandb_bytes"))));
     if (steps < planned) {
       double projectedRest = last.rest(perRow) + Math.max(0, growthPerStep) * (planned - last.step());
+      double projectedHistory = (double) planned * perRow + MemoryRun.listArrayBytes(planned);
       detail.append(String.format(" Extrapolated to %,d steps: heap after GC ≈ %.0f MB (log_history %.0f MB + rest"
-          + " %.1f MB).", planned, mb(projectedRest + planned * perRow), mb(planned * perRow), mb(projectedRest)));
+          + " %.1f MB).", planned, mb(projectedRest + projectedHistory), mb(projectedHistory), mb(projectedRest)));
     }
     String result = String.format("heap after run %.1f MB (log_history %.1f MB), peak RSS %.0f MB; rest of heap %s",
         mb(o.number("heap_after_run")), historyMb, o.number("peak_rss_kb") / 1024.0, bounded ? "flat" : "GROWS");

@@ -93,6 +93,7 @@ public final class MemoryRun {
       ChildJvm.report("seconds", seconds);
       ChildJvm.report("rows", history.size());
       ChildJvm.report("bytes_per_row", bytesPerRow);
+      ChildJvm.report("history_bytes", (long) (history.size() * bytesPerRow) + listArrayBytes(history.size()));
       ChildJvm.report("heap_after_run", heapAfter);
       ChildJvm.report("max_heap", Runtime.getRuntime().maxMemory());
       ChildJvm.report("wandb_backlog_max", sampler.maxBacklog);
@@ -170,9 +171,9 @@ public final class MemoryRun {
   }
 
   /**
-   * Bytes one row of {@code log_history} holds: copies of the last rows are made the way {@code
-   * TrainerState} stores them (a read-only {@link LinkedHashMap} copy, with boxes of their own), and
-   * the heap is measured after collecting, before and after.
+   * Bytes one row of {@code log_history} holds, without the list's own array: copies of the last rows
+   * are made the way {@code TrainerState} stores them (a read-only {@link LinkedHashMap} copy, with
+   * boxes of their own), and the heap is measured after collecting, before and after.
    */
   static double bytesPerRow(List<Map<String, Object>> history) {
     int n = Math.min(REPLICA_ROWS, history.size());
@@ -181,17 +182,34 @@ public final class MemoryRun {
     }
     List<Map<String, Object>> source = history.subList(history.size() - n, history.size());
     long before = heapAfterGc().getUsed();
-    List<Map<String, Object>> copies = new ArrayList<>(n); // log_history holds its rows in an ArrayList too
-    for (Map<String, Object> row : source) {
+    Object[] copies = new Object[n];
+    for (int i = 0; i < n; i++) {
       Map<String, Object> copy = new LinkedHashMap<>();
-      row.forEach((k, v) -> copy.put(k, freshBox(v)));
-      copies.add(Collections.unmodifiableMap(new LinkedHashMap<>(copy)));
+      source.get(i).forEach((k, v) -> copy.put(k, freshBox(v)));
+      copies[i] = Collections.unmodifiableMap(new LinkedHashMap<>(copy));
     }
     long after = heapAfterGc().getUsed();
-    if (copies.size() != n) {
+    if (copies[n - 1] == null) {
       throw new IllegalStateException("copies were lost");
     }
-    return (double) (after - before) / n;
+    return (double) (after - before - referenceArrayBytes(n)) / n;
+  }
+
+  /**
+   * Bytes of the array behind {@code log_history}'s {@link ArrayList} when it holds {@code rows}: its
+   * capacity grows from 10 by half each time it is full (JDK 17), 4 bytes per reference (compressed
+   * references, heaps under 32 GB) plus a 16-byte header.
+   */
+  static long listArrayBytes(int rows) {
+    long capacity = 10;
+    while (capacity < rows) {
+      capacity += capacity >> 1;
+    }
+    return rows == 0 ? 0 : referenceArrayBytes(capacity);
+  }
+
+  private static long referenceArrayBytes(long length) {
+    return 16 + 4 * length;
   }
 
   /** A new box with the same value, so that the copy owns its numbers as the original row does. */
