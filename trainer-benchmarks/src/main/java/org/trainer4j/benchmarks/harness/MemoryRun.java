@@ -42,8 +42,8 @@ import org.trainer4j.wandb.WandbSettings;
  */
 public final class MemoryRun {
   private static final int REPLICA_ROWS = 100_000;
-  static final int CALIBRATION_FROM = 5_000;
-  static final int CALIBRATION_TO = 15_000;
+  static final int CALIBRATION_FROM = 20_000;
+  static final int CALIBRATION_TO = 60_000;
   static final int MIN_STEPS_TO_CALIBRATE = 10 * CALIBRATION_TO;
 
   private MemoryRun() {}
