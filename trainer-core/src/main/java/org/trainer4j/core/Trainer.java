@@ -338,7 +338,7 @@ public final class Trainer implements AutoCloseable {
     }
     for (Path p : old) {
       LOG.info("overwrite_output_dir=true: deleting {}", p);
-      Checkpoints.deleteTree(p);
+      Checkpoints.delete(p);
     }
   }
 
@@ -392,8 +392,7 @@ public final class Trainer implements AutoCloseable {
     private final Optimizer optimizer;
     private final LrScheduler scheduler;
     private final long parameterCount;
-    private double loggedLossSum;
-    private double totalLoss;
+    private final LossTracker losses = new LossTracker(args.loggingNanInfFilter());
     private int lastLoggedStep;
     private Double gradNorm;
     private double learningRate;
@@ -419,8 +418,7 @@ public final class Trainer implements AutoCloseable {
         try {
           CheckpointState.loadOptimizer(checkpoint, optimizer, scheduler);
           LoopState saved = LoopState.read(loop);
-          loggedLossSum = saved.loggedLossSum();
-          totalLoss = saved.totalLoss();
+          losses.restore(saved.losses());
           lastLoggedStep = saved.lastLoggedStep();
           learningRate = saved.learningRate();
           gradNorm = saved.gradNorm();
@@ -469,9 +467,9 @@ public final class Trainer implements AutoCloseable {
           if (step == windowStart) {
             fire(Event.ON_STEP_BEGIN);
           }
-          float stepLoss = forwardBackward(loader.batchIndices(order, step), windowSize, step - windowStart);
-          addStepLoss(stepLoss, windowSize);
+          losses.addMicroBatch(forwardBackward(loader.batchIndices(order, step), windowSize, step - windowStart));
           if (step - windowStart == windowSize - 1) {
+            losses.endStep();
             optimizerStep();
             state.setEpoch(epoch + (double) (step + 1) / batches);
             fire(Event.ON_STEP_END);
@@ -493,8 +491,7 @@ public final class Trainer implements AutoCloseable {
       if (args.loadBestModelAtEnd()) {
         loadBestModel();
       }
-      totalLoss += loggedLossSum;
-      double trainLoss = totalLoss / Math.max(state.globalStep(), 0.001);
+      double trainLoss = losses.trainLoss(state.globalStep());
       Map<String, Object> metrics = SpeedMetrics.of("train", start, numTrainSamples(), plan.maxSteps());
       metrics.put("total_flos", state.totalFlos());
       metrics.put("train_loss", trainLoss);
@@ -526,15 +523,6 @@ public final class Trainer implements AutoCloseable {
       }
     }
 
-    /** Adds a micro-batch's share of its window's mean loss to the sum logged next. */
-    private void addStepLoss(float stepLoss, int windowSize) {
-      if (args.loggingNanInfFilter() && !Float.isFinite(stepLoss)) {
-        loggedLossSum += loggedLossSum / (1 + state.globalStep() - lastLoggedStep);
-      } else {
-        loggedLossSum += stepLoss / (double) windowSize;
-      }
-    }
-
     private void optimizerStep() {
       gradNorm = args.maxGradNorm() > 0 ? Gradients.clipByGlobalNorm(parameters, args.maxGradNorm()) : null;
       fire(Event.ON_PRE_OPTIMIZER_STEP);
@@ -548,14 +536,19 @@ public final class Trainer implements AutoCloseable {
 
     private void maybeLogSaveEvaluate() {
       if (control.shouldLog() && state.globalStep() > lastLoggedStep) {
+        LossTracker.Logged loss = losses.takeLog();
         Map<String, Object> logs = new LinkedHashMap<>();
-        logs.put("loss", round(loggedLossSum / (state.globalStep() - lastLoggedStep), 4));
+        logs.put("loss", round(loss.meanLoss(), 4));
+        if (loss.nonFiniteLosses() > 0) {
+          // Said in the row itself, so a NaN-ridden window never passes for a normal one.
+          logs.put("nonfinite_losses", loss.nonFiniteLosses());
+          LOG.warn("{} micro-batch losses between steps {} and {} were NaN or infinite{}", loss.nonFiniteLosses(),
+              lastLoggedStep + 1, state.globalStep(), Double.isNaN(loss.meanLoss()) ? " (all of them)" : " and were left out");
+        }
         if (gradNorm != null) {
           logs.put("grad_norm", gradNorm);
         }
         logs.put("learning_rate", learningRate);
-        totalLoss += loggedLossSum;
-        loggedLossSum = 0;
         lastLoggedStep = state.globalStep();
         log(logs);
       }
@@ -587,7 +580,7 @@ public final class Trainer implements AutoCloseable {
       Path folder = args.outputDir().resolve(Checkpoints.folderName(state.globalStep()));
       state.setStatefulCallbacks(CallbackStates.export(control, callbacks.callbacks()));
       BestModel.bestCheckpoint(args, state, folder).ifPresent(best -> state.setBestModelCheckpoint(best.toString()));
-      LoopState loopState = new LoopState(loggedLossSum, totalLoss, lastLoggedStep, learningRate, gradNorm,
+      LoopState loopState = new LoopState(losses.save(), lastLoggedStep, learningRate, gradNorm,
           epochFinished, args.seed(), dataSeed());
       try {
         Checkpoints.writeAtomically(folder, dir -> {
