@@ -108,7 +108,7 @@ final class LayerReader {
     NDArray array = p.getArray();
     if (array.getDataType() != DataType.FLOAT32) {
       throw refuse(block, path, "its parameter '" + parameter + "' is " + array.getDataType()
-          + "; OnnxExporter writes float32 models (block.cast(DataType.FLOAT32) converts one)");
+          + "; OnnxExporter writes float32 models: initialize and train the block in float32");
     }
     return array;
   }
