@@ -1,19 +1,38 @@
 package org.trainer4j.core;
 
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.trainer4j.core.args.Choice;
 import org.trainer4j.core.args.IntervalStrategy;
+import org.trainer4j.core.args.OptimizerType;
 import org.trainer4j.core.args.SaveStrategy;
 import org.trainer4j.core.args.SchedulerType;
+import org.trainer4j.core.json.PyJson;
 
-/** HF's {@code TrainingArguments.__post_init__} checks and derived defaults. */
+/**
+ * HF's {@code TrainingArguments.__post_init__} checks and derived defaults, plus the checks PyTorch
+ * and the Trainer make later in HF (batch sizes, optimizer hyper-parameters, seeds), so that a bad
+ * value fails when the arguments are built rather than mid-run. Every message names the option, the
+ * value and what is allowed.
+ */
 final class ArgumentsValidator {
   private static final List<String> METRICS_INPUTS = List.of("inputs", "loss");
 
   private ArgumentsValidator() {}
 
   static void validateAndResolve(TrainingArguments a) {
-    require(a.outputDir != null && !a.outputDir.isBlank(), "output_dir", a.outputDir, "a folder path");
+    if (a.outputDir == null) {
+      a.outputDir = "trainer_output"; // HF 4.50: output_dir=None means "trainer_output"
+    }
+    require(!a.outputDir.isBlank(), "output_dir", "'" + a.outputDir + "'", "a folder path");
+    requireChoice(a.evalStrategy, IntervalStrategy.class, "eval_strategy");
+    requireChoice(a.loggingStrategy, IntervalStrategy.class, "logging_strategy");
+    requireChoice(a.saveStrategy, SaveStrategy.class, "save_strategy");
+    requireChoice(a.lrSchedulerType, SchedulerType.class, "lr_scheduler_type");
+    requireChoice(a.optim, OptimizerType.class, "optim");
     positive("per_device_train_batch_size", a.perDeviceTrainBatchSize);
     positive("per_device_eval_batch_size", a.perDeviceEvalBatchSize);
     positive("gradient_accumulation_steps", a.gradientAccumulationSteps);
@@ -31,35 +50,23 @@ final class ArgumentsValidator {
     require(a.warmupRatio >= 0 && a.warmupRatio <= 1, "warmup_ratio", a.warmupRatio, "a number in [0, 1]");
     require(a.warmupSteps >= 0, "warmup_steps", a.warmupSteps, "0 or more");
     nonNegative("eval_delay", a.evalDelay);
+    // numpy's seed (HF's set_seed) takes 0 to 2**32 - 1.
     require(a.seed >= 0, "seed", a.seed, "0 or more");
+    if (a.dataSeed != null) {
+      require(a.dataSeed >= 0, "data_seed", a.dataSeed, "0 or more (unset uses seed)");
+    }
     if (a.saveTotalLimit != null) {
       require(a.saveTotalLimit >= 1, "save_total_limit", a.saveTotalLimit, "1 or more (unset keeps all)");
     }
 
-    if (a.loggingStrategy == IntervalStrategy.STEPS) {
-      stepInterval("logging_steps", a.loggingSteps, "logging_strategy=steps");
-    }
-    if (a.evalStrategy == IntervalStrategy.STEPS) {
-      if (a.evalSteps == null || a.evalSteps == 0) {
-        require(a.loggingSteps > 0, "eval_steps", a.evalSteps,
-            "a positive number (or a positive logging_steps to fall back on) with eval_strategy=steps");
-        a.evalSteps = a.loggingSteps;
-      }
-      stepInterval("eval_steps", a.evalSteps, "eval_strategy=steps");
-    } else if (a.evalSteps != null) {
-      stepInterval("eval_steps", a.evalSteps, "any eval_steps");
-    }
-    if (a.saveStrategy == SaveStrategy.STEPS) {
-      stepInterval("save_steps", a.saveSteps, "save_strategy=steps");
-    }
+    resolveStepIntervals(a);
     if (a.evalStrategy != IntervalStrategy.NO) {
       a.doEval = true;
     }
 
-    if (a.loadBestModelAtEnd || a.lrSchedulerType == SchedulerType.REDUCE_LR_ON_PLATEAU) {
-      if (a.metricForBestModel == null) {
-        a.metricForBestModel = "loss";
-      }
+    if ((a.loadBestModelAtEnd || a.lrSchedulerType == SchedulerType.REDUCE_LR_ON_PLATEAU)
+        && a.metricForBestModel == null) {
+      a.metricForBestModel = "loss";
     }
     if (a.metricForBestModel != null && a.greaterIsBetter == null) {
       a.greaterIsBetter = !a.metricForBestModel.endsWith("loss");
@@ -68,21 +75,48 @@ final class ArgumentsValidator {
       checkBestModelStrategies(a);
     }
     if (a.saveStrategy == SaveStrategy.BEST) {
-      require(a.evalStrategy != IntervalStrategy.NO, "save_strategy", "best",
-          "only with an eval_strategy (steps or epoch) that produces the metric");
       require(a.metricForBestModel != null, "save_strategy", "best",
-          "only with metric_for_best_model set (or load_best_model_at_end, which defaults it to loss)");
+          "only with metric_for_best_model set (or load_best_model_at_end=true, which defaults it to loss)");
+      require(a.evalStrategy != IntervalStrategy.NO, "save_strategy", "best",
+          "only with eval_strategy=steps or epoch, which produce the metric (eval_strategy=no)");
     }
     if (a.lrSchedulerType == SchedulerType.REDUCE_LR_ON_PLATEAU) {
       require(a.evalStrategy != IntervalStrategy.NO, "lr_scheduler_type", "reduce_lr_on_plateau",
-          "only with an eval_strategy (steps or epoch): it reads metric_for_best_model");
+          "only with eval_strategy=steps or epoch: it reads metric_for_best_model (eval_strategy=no)");
+    }
+    a.lrSchedulerKwargs = convertStringValues(castMap(PyJson.normalize(a.lrSchedulerKwargs)));
+    if (a.optimArgs != null) {
+      checkOptimArgs(a.optimArgs);
     }
     for (String input : a.includeForMetrics) {
-      require(METRICS_INPUTS.contains(input), "include_for_metrics", input, "inputs, loss");
+      require(METRICS_INPUTS.contains(input), "include_for_metrics", input, "inputs, loss or both");
     }
     checkReportTo(a.reportTo);
     if (a.runName == null || a.runName.isBlank()) {
       a.runName = a.outputDir;
+    }
+  }
+
+  /**
+   * {@code *_steps} below 1 are ratios of the total steps, above 1 whole step counts; checked only
+   * for the strategies that use them, as HF does. {@code eval_steps} unset (or 0) takes {@code
+   * logging_steps}.
+   */
+  private static void resolveStepIntervals(TrainingArguments a) {
+    if (a.loggingStrategy == IntervalStrategy.STEPS) {
+      stepInterval("logging_steps", a.loggingSteps, "logging_strategy=steps");
+    }
+    if (a.evalStrategy == IntervalStrategy.STEPS) {
+      if (a.evalSteps == null || a.evalSteps == 0) {
+        require(a.loggingSteps > 0, "eval_steps", a.evalSteps == null ? "unset" : a.evalSteps,
+            "a positive number with eval_strategy=steps (unset takes logging_steps, but logging_steps="
+                + format(a.loggingSteps) + ")");
+        a.evalSteps = a.loggingSteps;
+      }
+      stepInterval("eval_steps", a.evalSteps, "eval_strategy=steps");
+    }
+    if (a.saveStrategy == SaveStrategy.STEPS) {
+      stepInterval("save_steps", a.saveSteps, "save_strategy=steps");
     }
   }
 
@@ -91,53 +125,90 @@ final class ArgumentsValidator {
       return;
     }
     require(a.evalStrategy != IntervalStrategy.NO, "load_best_model_at_end", true,
-        "only with an eval_strategy (steps or epoch)");
-    if (a.evalStrategy.value().equals(a.saveStrategy.value())) {
-      if (a.evalStrategy == IntervalStrategy.STEPS) {
-        checkSaveStepsMultipleOfEvalSteps(a);
-      }
-      return;
+        "only with eval_strategy=steps or epoch (eval_strategy=no)");
+    if (!a.evalStrategy.value().equals(a.saveStrategy.value())) {
+      throw new IllegalArgumentException("load_best_model_at_end=true is not allowed with save_strategy="
+          + a.saveStrategy + " and eval_strategy=" + a.evalStrategy
+          + "; use the same strategy for both, or save_strategy=best");
     }
-    throw new IllegalArgumentException(
-        "load_best_model_at_end=true needs save_strategy to match eval_strategy (or be 'best'), but"
-            + " save_strategy=" + a.saveStrategy + " and eval_strategy=" + a.evalStrategy);
+    if (a.evalStrategy == IntervalStrategy.STEPS) {
+      checkSaveStepsMultipleOfEvalSteps(a.saveSteps, a.evalSteps);
+    }
   }
 
-  private static void checkSaveStepsMultipleOfEvalSteps(TrainingArguments a) {
-    double save = a.saveSteps;
-    double eval = a.evalSteps;
-    boolean bothRatios = save < 1 && eval < 1;
-    boolean ok;
-    if (bothRatios || (save >= 1 && eval >= 1)) {
-      double quotient = save / eval;
-      ok = Math.abs(quotient - Math.rint(quotient)) < 1e-9 && quotient >= 1 - 1e-9;
-    } else {
-      ok = false;
+  private static void checkSaveStepsMultipleOfEvalSteps(double save, double eval) {
+    String given = "load_best_model_at_end=true is not allowed with save_steps=" + format(save)
+        + " and eval_steps=" + format(eval) + "; ";
+    if ((save < 1) != (eval < 1)) {
+      throw new IllegalArgumentException(given + "give both as step counts or both as ratios below 1, so"
+          + " that every save follows an evaluation");
     }
-    if (!ok) {
-      throw new IllegalArgumentException(
-          "load_best_model_at_end=true needs save_steps to be a round multiple of eval_steps, but"
-              + " save_steps=" + format(save) + " and eval_steps=" + format(eval));
+    double quotient = save / eval;
+    // Ratios such as 0.3 / 0.1 are not exact in binary: allow rounding noise.
+    if (quotient < 1 - 1e-9 || Math.abs(quotient - Math.rint(quotient)) > 1e-9) {
+      throw new IllegalArgumentException(given + "use a save_steps that is a whole multiple of eval_steps");
+    }
+  }
+
+  /** HF's {@code _convert_str_dict}: string values "true"/"false", "12" and "1.5" become values. */
+  private static Map<String, Object> convertStringValues(Map<String, Object> kwargs) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    kwargs.forEach((key, value) -> out.put(key, convertString(value)));
+    return out;
+  }
+
+  private static Object convertString(Object value) {
+    if (value instanceof Map<?, ?> nested) {
+      return convertStringValues(castMap(nested));
+    }
+    if (!(value instanceof String s)) {
+      return value;
+    }
+    String lower = s.toLowerCase(Locale.ROOT);
+    if (lower.equals("true") || lower.equals("false")) {
+      return lower.equals("true");
+    }
+    if (!s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return PyJson.normalize(new BigInteger(s));
+    }
+    String oneDotRemoved = s.replaceFirst("\\.", "");
+    if (!oneDotRemoved.isEmpty() && oneDotRemoved.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return Double.parseDouble(s);
+    }
+    return s;
+  }
+
+  private static void checkOptimArgs(String optimArgs) {
+    // HF splits on ',' then on '=' when it builds the optimizer; fail here instead of mid-setup.
+    for (String pair : optimArgs.replace(" ", "").split(",")) {
+      String[] kv = pair.split("=", -1);
+      require(kv.length == 2 && !kv[0].isEmpty() && !kv[1].isEmpty(), "optim_args", optimArgs,
+          "key=value pairs separated by commas, e.g. momentum=0.9,nesterov=true");
     }
   }
 
   private static void checkReportTo(List<String> reportTo) {
     for (String name : reportTo) {
-      require(name != null && !name.isBlank(), "report_to", reportTo, "all, none or integration names");
+      require(name != null && !name.isBlank(), "report_to", "'" + name + "'", "all, none or integration names");
     }
     List<String> lower = reportTo.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
     if (lower.size() > 1 && (lower.contains("all") || lower.contains("none"))) {
-      throw new IllegalArgumentException("report_to=" + reportTo
-          + " is not allowed: 'all' and 'none' cannot be combined with other names");
+      throw new IllegalArgumentException("report_to=" + String.join(" ", reportTo)
+          + " is not allowed; use all or none alone, or integration names without them");
     }
   }
 
   private static void stepInterval(String option, double value, String because) {
-    require(value > 0, option, value, "a positive number with " + because);
+    require(value > 0, option, value,
+        "a positive number with " + because + " (a whole number of steps, or a ratio of the total below 1)");
     if (value > 1) {
       require(value == Math.rint(value), option, value,
-          "a whole number of steps, or a ratio of the total steps below 1");
+          "a whole number of steps above 1, or a ratio of the total steps below 1");
     }
+  }
+
+  private static <E extends Enum<E> & Choice> void requireChoice(E value, Class<E> type, String option) {
+    require(value != null, option, null, "one of: " + Choice.allowed(type));
   }
 
   private static void positive(String option, int value) {
@@ -145,7 +216,7 @@ final class ArgumentsValidator {
   }
 
   private static void nonNegative(String option, double value) {
-    require(value >= 0 && !Double.isNaN(value), option, value, "0 or more");
+    require(value >= 0 && Double.isFinite(value), option, value, "a finite number, 0 or more");
   }
 
   static void require(boolean ok, String option, Object value, String allowed) {
@@ -154,10 +225,20 @@ final class ArgumentsValidator {
     }
   }
 
-  private static String format(Object value) {
-    if (value instanceof Double d && d == Math.rint(d) && !d.isInfinite()) {
-      return String.valueOf(d.longValue());
+  /** A value as the user wrote it: {@code 500} rather than {@code 500.0}, Python's spelling otherwise. */
+  static String format(Object value) {
+    if (value instanceof Double d) {
+      return d == Math.rint(d) && !d.isInfinite() && Math.abs(d) < 1e15
+          ? String.valueOf(d.longValue()) : PyJson.floatRepr(d);
+    }
+    if (value instanceof List<?> list) {
+      return String.join(" ", list.stream().map(String::valueOf).toList());
     }
     return String.valueOf(value);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> castMap(Object map) {
+    return (Map<String, Object>) map;
   }
 }

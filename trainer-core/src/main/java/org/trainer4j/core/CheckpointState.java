@@ -51,9 +51,4 @@ final class CheckpointState {
       scheduler.step();
     }
   }
-
-  /** Hands the evaluation to schedules that react to metrics (reduce_lr_on_plateau). */
-  static void afterEvaluate(LrScheduler scheduler, TrainingArguments args, Map<String, Object> metrics) {
-    // Only reduce_lr_on_plateau reads metrics; it arrives with the full set of schedules.
-  }
 }

@@ -8,12 +8,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
-import ai.djl.util.Pair;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -287,7 +285,7 @@ public final class Trainer implements AutoCloseable {
       clearOldCheckpoints();
     }
     initializeBlock(loader);
-    List<NamedParameter> parameters = trainableParameters();
+    List<NamedParameter> parameters = Optimizers.trainableParameters(model.getBlock());
 
     state = resumeFrom.map(c -> resumedState(c, plan)).orElseGet(TrainerState::new);
     state.setMaxSteps(plan.maxSteps());
@@ -566,7 +564,7 @@ public final class Trainer implements AutoCloseable {
           control.setShouldSave(newBest);
         }
       }
-      CheckpointState.afterEvaluate(scheduler, args, metrics);
+      scheduler.onEvaluate(metrics);
     }
 
     private void saveCheckpoint() {
@@ -669,18 +667,7 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  private List<NamedParameter> trainableParameters() {
-    List<NamedParameter> list = new ArrayList<>();
-    for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
-      Parameter parameter = p.getValue();
-      if (parameter.requiresGradient()) {
-        String name = p.getKey();
-        boolean decay = !(name.endsWith("bias") || name.endsWith("gamma") || name.endsWith("beta"));
-        list.add(new NamedParameter(name, parameter.getArray(), decay));
-      }
-    }
-    return list;
-  }
+
 
   private DataLoader trainLoader() {
     return new DataLoader(trainDataset, args.perDeviceTrainBatchSize(), true, args.dataloaderDropLast(), dataSeed());

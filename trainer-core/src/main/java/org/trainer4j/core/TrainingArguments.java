@@ -2,12 +2,15 @@ package org.trainer4j.core;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.trainer4j.core.args.ArgumentParser;
+import org.trainer4j.core.args.Choice;
 import org.trainer4j.core.args.Help;
+import org.trainer4j.core.args.HelpRequestedException;
 import org.trainer4j.core.args.IntervalStrategy;
 import org.trainer4j.core.args.OptimizerType;
 import org.trainer4j.core.args.SaveStrategy;
@@ -40,10 +43,10 @@ public final class TrainingArguments {
   @Help("Whether to run predictions on the test set (used by scripts such as the examples).")
   boolean doPredict = false;
 
-  @Help("When to evaluate during training: no, steps or epoch.")
+  @Help("When to evaluate during training.")
   IntervalStrategy evalStrategy = IntervalStrategy.NO;
 
-  @Help("Evaluate every N optimizer steps (a value below 1 is a ratio of max_steps); unset: logging_steps.")
+  @Help("Evaluate every N optimizer steps (a value below 1 is a ratio of the total steps); unset: logging_steps.")
   Double evalSteps = null;
 
   @Help("Epochs (epoch strategy) or steps (steps strategy) to wait before the first evaluation.")
@@ -97,7 +100,7 @@ public final class TrainingArguments {
   @Help("Steps of linear warmup; overrides warmup_ratio.")
   int warmupSteps = 0;
 
-  @Help("The optimizer: adamw_torch (alias adamw), sgd, adagrad or rmsprop.")
+  @Help("The optimizer.")
   OptimizerType optim = OptimizerType.ADAMW_TORCH;
 
   @Help("Extra optimizer arguments as key=value pairs, e.g. momentum=0.9,nesterov=true.")
@@ -106,22 +109,22 @@ public final class TrainingArguments {
   @Help("TensorBoard log folder; unset: output_dir/runs/<date>_<host>.")
   String loggingDir = null;
 
-  @Help("When to log training metrics: no, steps or epoch.")
+  @Help("When to log training metrics.")
   IntervalStrategy loggingStrategy = IntervalStrategy.STEPS;
 
   @Help("Log the first optimizer step too.")
   boolean loggingFirstStep = false;
 
-  @Help("Log every N optimizer steps (a value below 1 is a ratio of max_steps).")
+  @Help("Log every N optimizer steps (a value below 1 is a ratio of the total steps).")
   double loggingSteps = 500;
 
   @Help("Leave NaN and Inf step losses out of the logged loss.")
   boolean loggingNanInfFilter = true;
 
-  @Help("When to save checkpoints: no, steps, epoch or best.")
+  @Help("When to save checkpoints (best: whenever metric_for_best_model improves).")
   SaveStrategy saveStrategy = SaveStrategy.STEPS;
 
-  @Help("Save every N optimizer steps (a value below 1 is a ratio of max_steps).")
+  @Help("Save every N optimizer steps (a value below 1 is a ratio of the total steps).")
   double saveSteps = 500;
 
   @Help("Keep at most N checkpoints (never deleting the newest or the best); unset keeps all.")
@@ -142,7 +145,7 @@ public final class TrainingArguments {
   @Help("A name for the run, shown by loggers such as W&B; unset: output_dir.")
   String runName = null;
 
-  @Help("Turn off the progress bars (log lines are still printed); unset: off when there is no terminal.")
+  @Help("Turn off the progress bars (log lines are still printed); unset: bars only when a console is attached.")
   Boolean disableTqdm = null;
 
   @Help("Names of the label arrays in a batch; unset: the batch's labels as they are.")
@@ -151,19 +154,19 @@ public final class TrainingArguments {
   @Help("Load the best checkpoint (by metric_for_best_model) when training ends.")
   boolean loadBestModelAtEnd = false;
 
-  @Help("The eval metric that picks the best model (eval_ is added when missing); default: loss.")
+  @Help("The eval metric that picks the best model (eval_ is added when missing); unset: loss when needed.")
   String metricForBestModel = null;
 
-  @Help("Whether a larger metric_for_best_model is better; default: false for metrics ending in loss.")
+  @Help("Whether a larger metric_for_best_model is better; unset: false for names ending in loss, else true.")
   Boolean greaterIsBetter = null;
 
   @Help("Integrations to report to: all (every one on the class path), none, or names.")
   List<String> reportTo = new ArrayList<>(List.of("all"));
 
-  @Help("A checkpoint folder to resume from (used by scripts; train() takes it as an argument).")
+  @Help("A checkpoint folder to resume from, or true for the latest checkpoint in output_dir (used by train()).")
   String resumeFromCheckpoint = null;
 
-  @Help("Extra inputs for compute_metrics: inputs and/or loss.")
+  @Help("Extra inputs for compute_metrics: inputs, loss or both.")
   List<String> includeForMetrics = new ArrayList<>();
 
   @Help("Restore the state of stateful callbacks (e.g. early stopping) from the checkpoint.")
@@ -182,17 +185,34 @@ public final class TrainingArguments {
   }
 
   /**
-   * Parses command-line arguments as HF's {@code HfArgumentParser} does: {@code --learning_rate 3e-5},
-   * {@code --do_train}, {@code --no_logging_nan_inf_filter}, {@code --report_to tensorboard wandb}, or
-   * a single {@code .json} file of the same names.
+   * Parses command-line arguments as HF's {@code HfArgumentParser} does: {@code --learning_rate 3e-5}
+   * (or {@code --learning-rate=3e-5}), {@code --do_train} or {@code --do_train false}, {@code
+   * --no_logging_nan_inf_filter}, {@code --report_to tensorboard wandb}, {@code --lr_scheduler_kwargs
+   * '{"num_cycles": 2}'}, or a single {@code .json} file of the same names.
    *
-   * @throws IllegalArgumentException for unknown options (naming the closest known one) or bad values
+   * <p>{@code --help} (or {@code -h}) anywhere throws a {@link HelpRequestedException} whose message is
+   * the option list, so that a {@code main} can print it and exit; use {@link ArgumentParser#parse} to
+   * get a flag instead.
+   *
+   * @throws HelpRequestedException when {@code --help} or {@code -h} is given
+   * @throws IllegalArgumentException for an unknown option (naming the closest known one), a missing
+   *     or bad value, or a failed check, naming the option, the value and what is allowed
    */
   public static TrainingArguments parse(String... argv) {
-    return ArgumentParser.parse(argv).arguments();
+    ArgumentParser.Parsed parsed = ArgumentParser.parse(argv);
+    if (parsed.helpRequested()) {
+      throw new HelpRequestedException(ArgumentParser.help());
+    }
+    return parsed.arguments();
   }
 
-  /** Reads arguments written by {@link #toJson()} (or HF's {@code to_json_string}). */
+  /**
+   * Reads arguments from JSON of HF names, as written by {@link #toJson()} (HF's {@code
+   * parse_json_file}). Every key must be an option of this class: HF's {@code to_json_string} output
+   * holds options Trainer4J does not have (fp16, push_to_hub, ...) and is refused, naming them.
+   *
+   * @throws IllegalArgumentException for invalid JSON, unknown names or bad values
+   */
   public static TrainingArguments fromJson(String json) {
     return ArgumentParser.fromJson(json);
   }
@@ -208,8 +228,7 @@ public final class TrainingArguments {
   }
 
   TrainingArguments copy() {
-    TrainingArguments c = ArgumentParser.copyOf(this);
-    return c;
+    return ArgumentParser.copyOf(this);
   }
 
   // ---- accessors ----
@@ -236,7 +255,8 @@ public final class TrainingArguments {
   public double numTrainEpochs() { return numTrainEpochs; }
   public int maxSteps() { return maxSteps; }
   public SchedulerType lrSchedulerType() { return lrSchedulerType; }
-  public Map<String, Object> lrSchedulerKwargs() { return Map.copyOf(lrSchedulerKwargs); }
+  /** The schedule's extra arguments as JSON values (Long, Double, Boolean, String, maps, lists); read-only. */
+  public Map<String, Object> lrSchedulerKwargs() { return Collections.unmodifiableMap(new LinkedHashMap<>(lrSchedulerKwargs)); }
   public double warmupRatio() { return warmupRatio; }
   public int warmupSteps() { return warmupSteps; }
   public OptimizerType optim() { return optim; }
@@ -296,7 +316,7 @@ public final class TrainingArguments {
     public Builder doEval(boolean v) { a.doEval = v; return this; }
     public Builder doPredict(boolean v) { a.doPredict = v; return this; }
     public Builder evalStrategy(IntervalStrategy v) { a.evalStrategy = v; return this; }
-    public Builder evalStrategy(String v) { return evalStrategy(IntervalStrategy.of(v)); }
+    public Builder evalStrategy(String v) { return evalStrategy(Choice.parse(IntervalStrategy.class, "eval_strategy", v)); }
     public Builder evalSteps(double v) { a.evalSteps = v; return this; }
     public Builder evalDelay(double v) { a.evalDelay = v; return this; }
     public Builder evalOnStart(boolean v) { a.evalOnStart = v; return this; }
@@ -322,7 +342,7 @@ public final class TrainingArguments {
     public Builder loggingDir(String v) { a.loggingDir = v; return this; }
     public Builder loggingDir(Path v) { a.loggingDir = v.toString(); return this; }
     public Builder loggingStrategy(IntervalStrategy v) { a.loggingStrategy = v; return this; }
-    public Builder loggingStrategy(String v) { return loggingStrategy(IntervalStrategy.of(v)); }
+    public Builder loggingStrategy(String v) { return loggingStrategy(Choice.parse(IntervalStrategy.class, "logging_strategy", v)); }
     public Builder loggingFirstStep(boolean v) { a.loggingFirstStep = v; return this; }
     public Builder loggingSteps(double v) { a.loggingSteps = v; return this; }
     public Builder loggingNanInfFilter(boolean v) { a.loggingNanInfFilter = v; return this; }

@@ -1,19 +1,22 @@
 package org.trainer4j.core.args;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.trainer4j.core.TrainingArguments;
 import org.trainer4j.core.json.PyJson;
 
@@ -27,99 +30,130 @@ public final class ArgumentParser {
   private static final Map<String, Field> BY_NAME = byName(FIELDS);
   private static final List<String> TRUE = List.of("true", "yes", "y", "1", "t");
   private static final List<String> FALSE = List.of("false", "no", "n", "0", "f");
+  private static final TrainingArguments DEFAULTS = newInstance();
+  private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
+  private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)(e[+-]?\\d+)?");
 
   private ArgumentParser() {}
 
-  /** The result of parsing a command line: the arguments, and whether {@code --help} was asked for. */
+  /**
+   * The result of parsing a command line: the arguments, and whether {@code --help} was asked for.
+   * With help, nothing else is read (argparse prints the help and exits) and {@code arguments} holds
+   * the defaults.
+   */
   public record Parsed(TrainingArguments arguments, boolean helpRequested) {}
 
   /**
    * Parses {@code --name value} pairs (also {@code --name=value} and {@code --name-with-dashes}),
    * booleans as {@code --flag} or {@code --flag false}, {@code --no_flag} for booleans that default to
-   * true, lists as several values, maps as JSON, or a single {@code .json} file.
+   * true, lists as several values, maps as JSON, or a single {@code .json} file. {@code --help} or
+   * {@code -h} anywhere gives a result with {@link Parsed#helpRequested()} and the default arguments.
    *
-   * @throws IllegalArgumentException for an unknown option (naming the closest known one), a missing or
-   *     bad value, or a validation failure
+   * @throws IllegalArgumentException for unknown options (each named with the closest known one), a
+   *     missing or bad value, or a failed check, naming the option, the value and what is allowed
    */
   public static Parsed parse(String... argv) {
-    if (argv.length == 1 && argv[0].endsWith(".json")) {
+    if (Arrays.asList(argv).contains("--help") || Arrays.asList(argv).contains("-h")) {
+      return new Parsed(TrainingArguments.builder().build(), true);
+    }
+    if (argv.length == 1 && argv[0].endsWith(".json") && !argv[0].startsWith("--")) {
       return new Parsed(fromJsonFile(Path.of(argv[0])), false);
     }
     TrainingArguments.Builder builder = TrainingArguments.builder();
     TrainingArguments draft = draftOf(builder);
-    boolean help = false;
+    List<String> unknown = new ArrayList<>();
     for (int i = 0; i < argv.length; i++) {
       String token = argv[i];
-      if (token.equals("--help") || token.equals("-h")) {
-        help = true;
-        continue;
-      }
-      if (!token.startsWith("--")) {
+      if (!isOption(token)) {
         throw new IllegalArgumentException("unexpected argument '" + token
-            + "': options are written --name value (see --help)");
+            + "': options are written --name value or --name=value (see --help)");
       }
       String name = token.substring(2);
-      String inlineValue = null;
+      List<String> values = new ArrayList<>();
       int eq = name.indexOf('=');
       if (eq >= 0) {
-        inlineValue = name.substring(eq + 1);
+        values.add(name.substring(eq + 1));
         name = name.substring(0, eq);
-      }
-      name = name.replace('-', '_');
-      List<String> values = new ArrayList<>();
-      if (inlineValue != null) {
-        values.add(inlineValue);
       } else {
         while (i + 1 < argv.length && !isOption(argv[i + 1])) {
           values.add(argv[++i]);
         }
       }
+      name = name.replace('-', '_');
       Field field = BY_NAME.get(name);
-      if (field == null && name.startsWith("no_")) {
-        Field negated = BY_NAME.get(name.substring(3));
-        if (negated != null && isBoolean(negated) && Boolean.TRUE.equals(get(negated, defaults())) && values.isEmpty()) {
-          set(draft, negated, false);
-          continue;
-        }
+      if (field == null && name.startsWith("no_") && BY_NAME.containsKey(name.substring(3))) {
+        setNegated(draft, BY_NAME.get(name.substring(3)), values);
+      } else if (field == null) {
+        unknown.add("--" + name);
+      } else {
+        set(draft, field, fromStrings(field, values));
       }
-      if (field == null) {
-        throw unknown("--" + name);
-      }
-      set(draft, field, fromStrings(field, values));
     }
-    return new Parsed(builder.build(), help);
+    if (!unknown.isEmpty()) {
+      throw unknown(unknown);
+    }
+    return new Parsed(builder.build(), false);
   }
 
-  /** Reads arguments from a JSON object of HF names; unknown names are an error. */
+  /** {@code --no_flag}: only for booleans that default to true, as HfArgumentParser adds it. */
+  private static void setNegated(TrainingArguments draft, Field flag, List<String> values) {
+    String name = snakeCase(flag.getName());
+    Object def = get(flag, DEFAULTS);
+    if (!isBoolean(flag) || !Boolean.TRUE.equals(def)) {
+      throw new IllegalArgumentException("--no_" + name + " is not an option: only booleans that default to true"
+          + " have a --no_ form, and " + name + " defaults to " + (def == null ? "unset" : def)
+          + "; use --" + name + (isBoolean(flag) ? " false" : " <value>"));
+    }
+    if (!values.isEmpty()) {
+      throw new IllegalArgumentException("--no_" + name + " takes no value, got " + String.join(" ", values)
+          + "; use --" + name + " true or --" + name + " false to give one");
+    }
+    set(draft, flag, false);
+  }
+
+  /**
+   * Reads arguments from a JSON object of HF names (HF's {@code parse_json_file}).
+   *
+   * @throws IllegalArgumentException for invalid JSON, unknown names (all of them named, each with the
+   *     closest known one) or bad values
+   */
   public static TrainingArguments fromJson(String json) {
-    Object parsed = PyJson.loads(json);
-    if (!(parsed instanceof Map<?, ?> map)) {
+    if (!(PyJson.loads(json) instanceof Map<?, ?> map)) {
       throw new IllegalArgumentException("training arguments JSON must be an object of option names");
     }
     TrainingArguments.Builder builder = TrainingArguments.builder();
     TrainingArguments draft = draftOf(builder);
+    List<String> unknown = new ArrayList<>();
     for (Map.Entry<?, ?> e : map.entrySet()) {
       String name = String.valueOf(e.getKey());
       Field field = BY_NAME.get(name);
       if (field == null) {
-        throw unknown(name);
+        unknown.add(name);
+      } else {
+        set(draft, field, fromJsonValue(field, e.getValue()));
       }
-      set(draft, field, fromJsonValue(field, e.getValue()));
+    }
+    if (!unknown.isEmpty()) {
+      throw unknown(unknown);
     }
     return builder.build();
   }
 
-  /** Reads a JSON file of arguments, naming the file in any error. */
+  /**
+   * Reads a JSON file of arguments.
+   *
+   * @throws IllegalArgumentException naming the file when it cannot be read or holds bad arguments
+   */
   public static TrainingArguments fromJsonFile(Path file) {
     String text;
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read training arguments file " + file, e);
+      throw new IllegalArgumentException("cannot read the training arguments file " + file + ": " + e, e);
     }
     try {
       return fromJson(text);
-    } catch (RuntimeException e) {
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
   }
@@ -161,20 +195,59 @@ public final class ArgumentParser {
     return copy;
   }
 
-  /** One line per option: name, type, default and what it does. */
+  /**
+   * One line per option: name, type, default and what it does (with the allowed values of a choice),
+   * as {@code --help} prints it.
+   */
   public static String help() {
-    TrainingArguments defaults = defaults();
-    StringBuilder out = new StringBuilder("Training arguments (HF names; --name value):\n");
-    int width = FIELDS.stream().mapToInt(f -> snakeCase(f.getName()).length()).max().orElse(20) + 2;
-    for (Field f : FIELDS) {
-      String name = "--" + snakeCase(f.getName());
-      Object def = get(f, defaults);
-      String defText = def == null ? "unset" : def instanceof Choice c ? c.value() : String.valueOf(def);
-      out.append(String.format("  %-" + (width + 2) + "s %-8s (default: %s) %s%n", name, typeName(f),
-          defText, f.getAnnotation(Help.class).value()));
+    List<Option> options = options();
+    int width = options.stream().mapToInt(o -> o.name().length()).max().orElse(20) + 2;
+    StringBuilder out = new StringBuilder("Training arguments (HF names; --name value, --name=value or"
+        + " --name-with-dashes value; or one .json file of the same names):\n");
+    for (Option o : options) {
+      out.append(String.format("  %-" + width + "s %-6s (default: %s) %s%n", "--" + o.name(), o.type(),
+          o.defaultText(), o.description()));
     }
-    out.append("  --help").append(" ".repeat(Math.max(1, width - 4))).append("   show this list\n");
+    out.append(String.format("  %-" + width + "s %-6s %s%n", "-h, --help", "", "Show this list and exit."));
     return out.toString();
+  }
+
+  /** What {@code --help} says of one option. */
+  record Option(String name, String type, String defaultText, String description) {}
+
+  /** Every option as {@code --help} describes it, in declaration order. */
+  static List<Option> options() {
+    return FIELDS.stream().map(f -> new Option(snakeCase(f.getName()), typeName(f), defaultText(get(f, DEFAULTS)),
+        description(f))).toList();
+  }
+
+  private static String defaultText(Object def) {
+    if (def == null) {
+      return "unset";
+    }
+    if (def instanceof Choice c) {
+      return c.value();
+    }
+    if (def instanceof Double d) {
+      return PyJson.floatRepr(d);
+    }
+    if (def instanceof Collection<?> list) {
+      return "[" + String.join(" ", list.stream().map(String::valueOf).toList()) + "]";
+    }
+    return String.valueOf(def);
+  }
+
+  private static String description(Field f) {
+    String text = f.getAnnotation(Help.class).value();
+    if (!f.getType().isEnum()) {
+      return text;
+    }
+    List<String> choices = new ArrayList<>();
+    for (Object constant : f.getType().getEnumConstants()) {
+      Choice c = (Choice) constant;
+      choices.add(c.aliases().isEmpty() ? c.value() : c.value() + " (alias " + String.join(", ", c.aliases()) + ")");
+    }
+    return text + " One of: " + String.join(", ", choices) + ".";
   }
 
   /** The HF (snake_case) names of every option, in declaration order. */
@@ -204,27 +277,28 @@ public final class ArgumentParser {
         return true;
       }
       if (values.size() > 1) {
-        throw new IllegalArgumentException("--" + name + " takes one value, got " + values);
+        throw new IllegalArgumentException("--" + name + " takes at most one value (true or false), got "
+            + String.join(" ", values));
       }
       return parseBoolean(name, values.get(0));
     }
     if (List.class.isAssignableFrom(type)) {
       if (values.isEmpty()) {
-        throw new IllegalArgumentException("--" + name + " needs one or more values");
+        throw new IllegalArgumentException("--" + name + " needs one or more values, e.g. --" + name + " a b");
       }
       return new ArrayList<>(values);
     }
     if (values.size() != 1) {
-      throw new IllegalArgumentException("--" + name + " takes one value, got "
-          + (values.isEmpty() ? "none" : values.toString()));
+      throw new IllegalArgumentException("--" + name + (values.isEmpty() ? " needs a value: " + allowed(field)
+          : " takes one value, got " + String.join(" ", values) + "; use " + allowed(field)));
     }
     String text = values.get(0);
     if (Map.class.isAssignableFrom(type)) {
       Object parsed;
       try {
         parsed = PyJson.loads(text);
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException(name + "=" + text + " is not allowed; use a JSON object such as {\"num_cycles\": 2}");
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(name + "=" + text + " is not allowed; use " + allowed(field), e);
       }
       return fromJsonValue(field, parsed);
     }
@@ -233,16 +307,15 @@ public final class ArgumentParser {
 
   private static Object fromText(Field field, String name, String text) {
     Class<?> type = field.getType();
-    try {
-      if (type == int.class || type == Integer.class) {
-        return Integer.parseInt(text.trim());
+    if (type == int.class || type == Integer.class) {
+      String t = text.trim();
+      if (!INTEGER.matcher(t).matches() || new BigInteger(t).bitLength() > 31) {
+        throw new IllegalArgumentException(name + "=" + text + " is not allowed; use " + allowed(field));
       }
-      if (type == double.class || type == Double.class) {
-        return Double.parseDouble(text.trim());
-      }
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + "=" + text + " is not allowed; use "
-          + (type == int.class || type == Integer.class ? "a whole number" : "a number"));
+      return Integer.parseInt(t);
+    }
+    if (type == double.class || type == Double.class) {
+      return parseFloat(name, text, field);
     }
     if (type == String.class) {
       return text;
@@ -251,6 +324,48 @@ public final class ArgumentParser {
       return parseChoice(type, name, text);
     }
     throw new IllegalStateException("no conversion for option " + name + " of type " + type);
+  }
+
+  /** Python's {@code float()} spellings: {@code 3e-05}, {@code .5}, {@code 1.}, {@code inf}, {@code nan}. */
+  private static double parseFloat(String name, String text, Field field) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    String unsigned = t.startsWith("-") || t.startsWith("+") ? t.substring(1) : t;
+    double sign = t.startsWith("-") ? -1 : 1;
+    if (unsigned.equals("inf") || unsigned.equals("infinity")) {
+      return sign * Double.POSITIVE_INFINITY;
+    }
+    if (unsigned.equals("nan")) {
+      return Double.NaN;
+    }
+    if (!DECIMAL.matcher(t).matches()) {
+      throw new IllegalArgumentException(name + "=" + text + " is not allowed; use " + allowed(field));
+    }
+    return Double.parseDouble(t);
+  }
+
+  /** What a value of this option may be, for error messages. */
+  private static String allowed(Field field) {
+    Class<?> type = field.getType();
+    if (isBoolean(field)) {
+      return "true or false";
+    }
+    if (type == int.class || type == Integer.class) {
+      return "a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
+    }
+    if (type == double.class || type == Double.class) {
+      return "a number such as 3e-05 or 0.5";
+    }
+    if (type.isEnum()) {
+      return "one of: " + Arrays.stream(type.getEnumConstants()).map(c -> ((Choice) c).value())
+          .collect(Collectors.joining(", "));
+    }
+    if (Map.class.isAssignableFrom(type)) {
+      return "a JSON object such as {\"num_cycles\": 2}";
+    }
+    if (List.class.isAssignableFrom(type)) {
+      return "one or more values";
+    }
+    return "a text";
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -263,7 +378,7 @@ public final class ArgumentParser {
     Class<?> type = field.getType();
     if (value == null) {
       if (type.isPrimitive()) {
-        throw new IllegalArgumentException(name + "=null is not allowed; use " + typeName(field));
+        throw new IllegalArgumentException(name + "=null is not allowed; use " + allowed(field));
       }
       if (List.class.isAssignableFrom(type)) {
         return new ArrayList<>();
@@ -281,7 +396,7 @@ public final class ArgumentParser {
     }
     if (List.class.isAssignableFrom(type)) {
       if (value instanceof Collection<?> c) {
-        return c.stream().map(String::valueOf).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        return c.stream().map(String::valueOf).collect(Collectors.toCollection(ArrayList::new));
       }
       return new ArrayList<>(List.of(String.valueOf(value)));
     }
@@ -290,15 +405,16 @@ public final class ArgumentParser {
         return fromStrings(field, List.of(s));
       }
       if (!(value instanceof Map<?, ?> m)) {
-        throw new IllegalArgumentException(name + "=" + value + " is not allowed; use a JSON object");
+        throw new IllegalArgumentException(name + "=" + value + " is not allowed; use " + allowed(field));
       }
       Map<String, Object> copy = new LinkedHashMap<>();
       m.forEach((k, v) -> copy.put(String.valueOf(k), v));
       return copy;
     }
     if ((type == int.class || type == Integer.class) && value instanceof Number n) {
-      if (n.doubleValue() != Math.rint(n.doubleValue())) {
-        throw new IllegalArgumentException(name + "=" + value + " is not allowed; use a whole number");
+      double d = n.doubleValue();
+      if (d != Math.rint(d) || d < Integer.MIN_VALUE || d > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(name + "=" + value + " is not allowed; use " + allowed(field));
       }
       return n.intValue();
     }
@@ -316,11 +432,12 @@ public final class ArgumentParser {
     if (FALSE.contains(t)) {
       return false;
     }
-    throw new IllegalArgumentException(name + "=" + text + " is not allowed; use true or false");
+    throw new IllegalArgumentException(name + "=" + text + " is not allowed; use true or false"
+        + " (also yes/no, t/f, y/n, 1/0)");
   }
 
   private static boolean isOption(String token) {
-    return token.startsWith("--") && token.length() > 2;
+    return token.startsWith("--") && token.length() > 2 && token.charAt(2) != '=';
   }
 
   private static boolean isBoolean(Field f) {
@@ -339,7 +456,7 @@ public final class ArgumentParser {
       return "float";
     }
     if (t.isEnum()) {
-      return "choice";
+      return "str";
     }
     if (List.class.isAssignableFrom(t)) {
       return "list";
@@ -350,14 +467,17 @@ public final class ArgumentParser {
     return "str";
   }
 
-  private static IllegalArgumentException unknown(String given) {
-    String bare = given.startsWith("--") ? given.substring(2) : given;
-    String closest = BY_NAME.keySet().stream()
-        .min(Comparator.comparingInt(n -> editDistance(n, bare)))
-        .orElse("");
-    String prefix = given.startsWith("--") ? "--" : "";
-    return new IllegalArgumentException("unknown option " + given + "; did you mean " + prefix + closest
-        + "? (--help lists every option)");
+  /** Names every unknown option with the closest known name, as "did you mean" hints. */
+  private static IllegalArgumentException unknown(List<String> given) {
+    List<String> hints = new ArrayList<>();
+    for (String g : given) {
+      boolean dashed = g.startsWith("--");
+      String bare = dashed ? g.substring(2) : g;
+      String closest = BY_NAME.keySet().stream().min(Comparator.comparingInt(n -> editDistance(n, bare))).orElseThrow();
+      hints.add(g + " (did you mean " + (dashed ? "--" : "") + closest + "?)");
+    }
+    return new IllegalArgumentException((given.size() == 1 ? "unknown option " : "unknown options ")
+        + String.join(", ", hints) + "; --help lists every option");
   }
 
   static int editDistance(String a, String b) {
@@ -396,10 +516,6 @@ public final class ArgumentParser {
     Map<String, Field> map = new LinkedHashMap<>();
     fields.forEach(f -> map.put(snakeCase(f.getName()), f));
     return map;
-  }
-
-  private static TrainingArguments defaults() {
-    return newInstance();
   }
 
   private static TrainingArguments newInstance() {

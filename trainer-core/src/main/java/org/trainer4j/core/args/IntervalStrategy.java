@@ -21,6 +21,11 @@ public enum IntervalStrategy implements Choice {
     return value;
   }
 
+  /**
+   * Parses {@code no}, {@code steps} or {@code epoch} (used by Jackson). The error message cannot know
+   * which option the value is for and says {@code strategy}; the parser and the builder's {@code
+   * evalStrategy(String)} / {@code loggingStrategy(String)} name their option.
+   */
   @JsonCreator
   public static IntervalStrategy of(String value) {
     return Choice.parse(IntervalStrategy.class, "strategy", value);

@@ -1,15 +1,21 @@
 package org.trainer4j.core.json;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -37,15 +43,23 @@ public final class PyJson {
 
   /**
    * Parses JSON (including Python's {@code NaN} and {@code Infinity}) into {@link LinkedHashMap}s,
-   * lists, strings, booleans, {@link Long}s (or {@link java.math.BigInteger}) and {@link Double}s.
+   * lists, strings, booleans, {@link Long}s (or {@link java.math.BigInteger}) and {@link Double}s, so
+   * that {@link #dumps} writes integers as integers and floats as floats, as Python would.
+   *
+   * @throws IllegalArgumentException if the text is not JSON
    */
   public static Object loads(String text) {
-    try {
-      JsonParser parser = READER.createParser(text);
+    try (JsonParser parser = READER.createParser(text)) {
       Object value = READER.readValue(parser, Object.class);
+      if (parser.nextToken() != null) {
+        throw new IllegalArgumentException("invalid JSON: unexpected text after the value at "
+            + parser.currentLocation().getColumnNr() + ": " + abbreviate(text));
+      }
       return normalize(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("invalid JSON: " + e.getOriginalMessage() + " in " + abbreviate(text), e);
     } catch (IOException e) {
-      throw new UncheckedIOException("invalid JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException("invalid JSON: " + e.getMessage(), e);
     }
   }
 
@@ -54,25 +68,40 @@ public final class PyJson {
     return READER;
   }
 
-  private static Object normalize(Object value) {
+  /**
+   * The JSON value types {@link #loads} returns, for a value built in Java: maps with string keys (in
+   * order), lists, {@link Long} (or {@link BigInteger}) for whole-number types, {@link Double} for
+   * {@code float}, {@code double} and {@link BigDecimal}. Two values equal as JSON are then {@code
+   * equals} in Java ({@code 2} and {@code 2L} are not).
+   */
+  public static Object normalize(Object value) {
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> copy = new LinkedHashMap<>();
       map.forEach((k, v) -> copy.put(String.valueOf(k), normalize(v)));
       return copy;
     }
     if (value instanceof Collection<?> list) {
-      return list.stream().map(PyJson::normalize).collect(java.util.stream.Collectors.toList());
+      List<Object> copy = new ArrayList<>(list.size());
+      list.forEach(v -> copy.add(normalize(v)));
+      return copy;
     }
-    if (value instanceof java.math.BigInteger big && big.bitLength() < 64) {
-      return big.longValue();
+    if (value instanceof Object[] array) {
+      return normalize(Arrays.asList(array));
     }
-    if (value instanceof Integer i) {
-      return i.longValue();
+    if (value instanceof BigInteger big) {
+      return big.bitLength() < 64 ? (Object) big.longValue() : big;
     }
-    if (value instanceof Float f) {
-      return f.doubleValue();
+    if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof Float || value instanceof BigDecimal) {
+      return ((Number) value).doubleValue();
     }
     return value;
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 80 ? text : text.substring(0, 77) + "...";
   }
 
   private static void write(StringBuilder out, Object value, boolean sortKeys, int depth) {
@@ -93,7 +122,7 @@ public final class PyJson {
     } else if (value instanceof Enum<?> e) {
       writeString(out, e.toString());
     } else if (value instanceof Object[] array) {
-      writeList(out, java.util.Arrays.asList(array), sortKeys, depth);
+      writeList(out, Arrays.asList(array), sortKeys, depth);
     } else {
       writeString(out, value.toString());
     }
@@ -121,9 +150,26 @@ public final class PyJson {
   }
 
   private static Map<String, Object> sorted(Map<?, ?> map) {
-    Map<String, Object> sorted = new TreeMap<>();
+    // Python sorts str keys by code point; String.compareTo compares UTF-16 units, which differs
+    // for characters beyond U+FFFF.
+    Map<String, Object> sorted = new TreeMap<>(PyJson::compareCodePoints);
     map.forEach((k, v) -> sorted.put(String.valueOf(k), v));
     return sorted;
+  }
+
+  private static int compareCodePoints(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
   }
 
   private static void writeList(StringBuilder out, Collection<?> list, boolean sortKeys, int depth) {
@@ -175,8 +221,10 @@ public final class PyJson {
   }
 
   /**
-   * Python's {@code repr(float)}: the shortest digits that round-trip, in positional notation for
-   * decimal exponents from -4 to 15 and as {@code d.ddde-XX} otherwise.
+   * Python's {@code repr(float)}: the shortest decimal digits that read back as the same double (the
+   * closest such digits when several are equally short), positional for decimal exponents from -4 to
+   * 15 ({@code 0.0001}, {@code 1234.5678}, {@code 1.0}) and {@code d.ddde±XX} otherwise ({@code
+   * 4.5e-05}, {@code 1e+16}). NaN and infinities are written as JSON's Python dialect has them.
    */
   public static String floatRepr(double v) {
     if (Double.isNaN(v)) {
@@ -188,16 +236,64 @@ public final class PyJson {
     if (v == 0) {
       return (1 / v < 0) ? "-0.0" : "0.0";
     }
-    BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-    String digits = d.unscaledValue().abs().toString();
+    BigDecimal d = shortestDecimal(Math.abs(v));
+    String digits = d.unscaledValue().toString();
     int exponent = digits.length() - 1 - d.scale(); // decimal exponent of the first digit
     String sign = v < 0 ? "-" : "";
     if (exponent >= -4 && exponent < 16) {
-      String plain = d.abs().toPlainString();
+      String plain = d.toPlainString();
       return sign + (plain.contains(".") ? plain : plain + ".0");
     }
     String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
     String exp = String.format("%s%02d", exponent < 0 ? "-" : "+", Math.abs(exponent));
     return sign + mantissa + "e" + exp;
+  }
+
+  /**
+   * The shortest decimal that rounds back to {@code v} (positive, finite). JDK 17's {@link
+   * Double#toString(double)} always round-trips but is sometimes a digit longer than needed or not
+   * the closest (JDK-4511638, fixed in JDK 19: {@code 2e+23} comes out as {@code 1.9999999999999998E23}),
+   * so its length is only the starting point: shorter lengths are tried while they still round-trip.
+   */
+  private static BigDecimal shortestDecimal(double v) {
+    BigDecimal exact = new BigDecimal(v);
+    int length = significantDigits(Double.toString(v));
+    BigDecimal best = closestRoundTripping(exact, v, length);
+    for (int p = length - 1; p >= 1; p--) {
+      // If no p-digit decimal reads back as v, no shorter one does either (it would be a p-digit one).
+      BigDecimal shorter = closestRoundTripping(exact, v, p);
+      if (shorter == null) {
+        break;
+      }
+      best = shorter;
+    }
+    return best.stripTrailingZeros();
+  }
+
+  /** The {@code digits}-digit decimal closest to {@code exact} that reads back as {@code v}, or null. */
+  private static BigDecimal closestRoundTripping(BigDecimal exact, double v, int digits) {
+    BigDecimal below = exact.round(new MathContext(digits, RoundingMode.FLOOR));
+    BigDecimal above = exact.round(new MathContext(digits, RoundingMode.CEILING));
+    boolean belowOk = below.doubleValue() == v;
+    boolean aboveOk = above.doubleValue() == v;
+    if (belowOk && aboveOk) {
+      return exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+    }
+    return belowOk ? below : aboveOk ? above : null;
+  }
+
+  /** Significant digits in a {@link Double#toString(double)} result, e.g. 2 for {@code 4.5E-5}. */
+  private static int significantDigits(String javaRepr) {
+    int e = javaRepr.indexOf('E');
+    String mantissa = (e < 0 ? javaRepr : javaRepr.substring(0, e)).replace(".", "").replace("-", "");
+    int first = 0;
+    while (first < mantissa.length() - 1 && mantissa.charAt(first) == '0') {
+      first++;
+    }
+    int last = mantissa.length();
+    while (last > first + 1 && mantissa.charAt(last - 1) == '0') {
+      last--;
+    }
+    return last - first;
   }
 }

@@ -1,6 +1,7 @@
 package org.trainer4j.core.metrics;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * An array copied from the engine to the Java heap: float values in row-major order and their shape.
@@ -59,22 +60,29 @@ public record HostArray(float[] data, long[] shape) {
     return out;
   }
 
-  /** Joins arrays along the first axis (batches into one array). */
-  public static HostArray concat(java.util.List<HostArray> parts) {
+  /**
+   * Joins arrays along the first axis (batches into one array), as HF's {@code nested_concat}: a
+   * scalar (shape {@code []}) counts as one row of shape {@code [1]}. No parts give an empty {@code [0]}
+   * array.
+   *
+   * @throws IllegalArgumentException when the parts differ beyond the first axis
+   */
+  public static HostArray concat(List<HostArray> parts) {
     if (parts.isEmpty()) {
       return new HostArray(new float[0], new long[] {0});
     }
-    long[] shape = parts.get(0).shape().clone();
+    long[] shape = atLeastOneAxis(parts.get(0).shape());
+    long[] rowShape = Arrays.copyOfRange(shape, 1, shape.length);
     int total = 0;
     long rows = 0;
     for (HostArray p : parts) {
-      if (p.shape().length != shape.length
-          || !Arrays.equals(Arrays.copyOfRange(p.shape(), 1, p.shape().length), Arrays.copyOfRange(shape, 1, shape.length))) {
-        throw new IllegalArgumentException("cannot join arrays of shapes " + Arrays.toString(shape) + " and "
-            + Arrays.toString(p.shape()) + ": they differ beyond the first axis");
+      long[] partShape = atLeastOneAxis(p.shape());
+      if (!Arrays.equals(Arrays.copyOfRange(partShape, 1, partShape.length), rowShape)) {
+        throw new IllegalArgumentException("cannot join arrays of shapes " + Arrays.toString(parts.get(0).shape())
+            + " and " + Arrays.toString(p.shape()) + ": they differ beyond the first axis");
       }
       total += p.data().length;
-      rows += p.rows();
+      rows += partShape[0];
     }
     float[] data = new float[total];
     int at = 0;
@@ -82,11 +90,12 @@ public record HostArray(float[] data, long[] shape) {
       System.arraycopy(p.data(), 0, data, at, p.data().length);
       at += p.data().length;
     }
-    if (shape.length == 0) {
-      return new HostArray(data, new long[] {data.length});
-    }
     shape[0] = rows;
     return new HostArray(data, shape);
+  }
+
+  private static long[] atLeastOneAxis(long[] shape) {
+    return shape.length == 0 ? new long[] {1} : shape.clone();
   }
 
   @Override

@@ -1,7 +1,9 @@
 package org.trainer4j.core.metrics;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /** Common metrics over an {@link EvalPrediction}, for use in {@code computeMetrics}. */
 public final class Metrics {
@@ -13,11 +15,15 @@ public final class Metrics {
     MACRO,
     /** Scores from the total true/false positives and negatives. */
     MICRO,
-    /** Scores of class 1 only (two-class problems). */
+    /** Scores of class 1 only (two-class problems, scikit-learn's default {@code pos_label=1}). */
     BINARY
   }
 
-  /** Fraction of examples whose arg-max prediction equals the label (logits or class ids). */
+  /**
+   * Fraction of examples whose predicted class equals the label, as scikit-learn's {@code
+   * accuracy_score}. Predictions are class ids when there is one value per label, else logits or
+   * scores whose arg-max per row is the class. 0 when there are no examples.
+   */
   public static double accuracy(EvalPrediction p) {
     int[] predicted = classes(p.predictions(), p.labelIds());
     int[] labels = p.labelIds().asInts();
@@ -34,69 +40,69 @@ public final class Metrics {
   }
 
   /**
-   * {@code precision}, {@code recall} and {@code f1} as scikit-learn computes them (a score whose
-   * denominator is zero counts as 0).
+   * {@code precision}, {@code recall} and {@code f1} as scikit-learn's {@code
+   * precision_recall_fscore_support} computes them: the classes are the labels found in the labels or
+   * the predictions (any whole numbers, e.g. -100 too), a score whose denominator is zero counts as 0,
+   * and {@link Average#BINARY} scores class 1. Predictions are read as in {@link #accuracy}.
+   *
+   * @throws IllegalArgumentException for {@link Average#BINARY} when labels and predictions hold more
+   *     than two classes, or two classes of which none is 1
    */
   public static Map<String, Double> precisionRecallF1(EvalPrediction p, Average average) {
     int[] predicted = classes(p.predictions(), p.labelIds());
     int[] labels = p.labelIds().asInts();
-    int classes = 0;
-    for (int i = 0; i < labels.length; i++) {
-      classes = Math.max(classes, Math.max(labels[i], predicted[i]) + 1);
+    int[] classes = IntStream.concat(Arrays.stream(labels), Arrays.stream(predicted)).distinct().sorted().toArray();
+    if (average == Average.BINARY) {
+      if (classes.length > 2) {
+        throw new IllegalArgumentException("average=BINARY is not allowed with " + classes.length + " classes "
+            + Arrays.toString(classes) + " in the labels and predictions; use MACRO or MICRO");
+      }
+      if (classes.length == 2 && Arrays.binarySearch(classes, 1) < 0) {
+        throw new IllegalArgumentException("average=BINARY scores class 1, but the labels and predictions hold "
+            + Arrays.toString(classes) + "; use MACRO or MICRO, or labels 0 and 1");
+      }
+      classes = new int[] {1};
     }
-    if (average == Average.BINARY && classes > 2) {
-      throw new IllegalArgumentException("average=BINARY needs two classes, but the labels and predictions"
-          + " hold " + classes + "; use MACRO or MICRO");
-    }
-    long[] tp = new long[classes];
-    long[] fp = new long[classes];
-    long[] fn = new long[classes];
+    long[] tp = new long[classes.length];
+    long[] predictedCount = new long[classes.length];
+    long[] trueCount = new long[classes.length];
     for (int i = 0; i < labels.length; i++) {
-      if (predicted[i] == labels[i]) {
-        tp[labels[i]]++;
-      } else {
-        fp[predicted[i]]++;
-        fn[labels[i]]++;
+      int label = Arrays.binarySearch(classes, labels[i]);
+      int guess = Arrays.binarySearch(classes, predicted[i]);
+      if (label >= 0) {
+        trueCount[label]++;
+      }
+      if (guess >= 0) {
+        predictedCount[guess]++;
+      }
+      if (label >= 0 && labels[i] == predicted[i]) {
+        tp[label]++;
       }
     }
     double precision;
     double recall;
     double f1;
-    switch (average) {
-      case BINARY -> {
-        int c = 1;
-        precision = ratio(tp.length > c ? tp[c] : 0, tp.length > c ? tp[c] + fp[c] : 0);
-        recall = ratio(tp.length > c ? tp[c] : 0, tp.length > c ? tp[c] + fn[c] : 0);
-        f1 = f1(precision, recall);
+    if (average == Average.MICRO) {
+      long t = Arrays.stream(tp).sum();
+      precision = ratio(t, Arrays.stream(predictedCount).sum());
+      recall = ratio(t, Arrays.stream(trueCount).sum());
+      f1 = f1(precision, recall);
+    } else {
+      // MACRO: the mean of the per-class scores (BINARY: the one class).
+      double ps = 0;
+      double rs = 0;
+      double fs = 0;
+      for (int c = 0; c < classes.length; c++) {
+        double pc = ratio(tp[c], predictedCount[c]);
+        double rc = ratio(tp[c], trueCount[c]);
+        ps += pc;
+        rs += rc;
+        fs += f1(pc, rc);
       }
-      case MICRO -> {
-        long t = 0;
-        long f = 0;
-        long n = 0;
-        for (int c = 0; c < classes; c++) {
-          t += tp[c];
-          f += fp[c];
-          n += fn[c];
-        }
-        precision = ratio(t, t + f);
-        recall = ratio(t, t + n);
-        f1 = f1(precision, recall);
-      }
-      default -> {
-        double ps = 0;
-        double rs = 0;
-        double fs = 0;
-        for (int c = 0; c < classes; c++) {
-          double pc = ratio(tp[c], tp[c] + fp[c]);
-          double rc = ratio(tp[c], tp[c] + fn[c]);
-          ps += pc;
-          rs += rc;
-          fs += f1(pc, rc);
-        }
-        precision = classes == 0 ? 0 : ps / classes;
-        recall = classes == 0 ? 0 : rs / classes;
-        f1 = classes == 0 ? 0 : fs / classes;
-      }
+      int n = Math.max(1, classes.length);
+      precision = ps / n;
+      recall = rs / n;
+      f1 = fs / n;
     }
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("precision", precision);
@@ -115,7 +121,7 @@ public final class Metrics {
     }
     double sum = 0;
     for (int i = 0; i < labels.length; i++) {
-      double d = predicted[i] - labels[i];
+      double d = (double) predicted[i] - labels[i];
       sum += d * d;
     }
     return labels.length == 0 ? 0 : sum / labels.length;

@@ -1,111 +1,88 @@
 package org.trainer4j.core.optim;
 
+import static org.trainer4j.core.optim.KeywordArguments.require;
+
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * PyTorch's {@code torch.optim.AdamW} (non-amsgrad): decoupled weight decay {@code p -= lr*wd*p}, then
- * {@code m = b1*m + (1-b1)*g}, {@code v = b2*v + (1-b2)*g²} and {@code p -= lr/(1-b1^t) * m /
- * (sqrt(v)/sqrt(1-b2^t) + eps)}.
+ * PyTorch's {@code torch.optim.AdamW}: decoupled weight decay {@code p *= 1 - lr*wd}, then {@code m =
+ * b1*m + (1-b1)*g}, {@code v = b2*v + (1-b2)*g²} and {@code p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t)
+ * + eps)}; with {@code amsgrad}, {@code v} in the denominator is the running maximum of {@code v}.
+ *
+ * <p>State per parameter: {@code exp_avg}, {@code exp_avg_sq} and, with amsgrad, {@code max_exp_avg_sq}.
  */
-public final class AdamW implements Optimizer {
-  private final List<NamedParameter> parameters;
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
-  private final double weightDecay;
-  private final NDManager stateManager;
-  private final NDArray[] firstMoments;
-  private final NDArray[] secondMoments;
-  private long steps;
+public final class AdamW extends TorchOptimizer {
+  private final Settings settings;
 
-  public AdamW(List<NamedParameter> parameters, double beta1, double beta2, double epsilon, double weightDecay) {
-    this.parameters = List.copyOf(parameters);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
-    this.weightDecay = weightDecay;
-    this.stateManager = parameters.isEmpty()
-        ? NDManager.newBaseManager()
-        : parameters.get(0).array().getManager().newSubManager();
-    this.firstMoments = new NDArray[parameters.size()];
-    this.secondMoments = new NDArray[parameters.size()];
-    for (int i = 0; i < parameters.size(); i++) {
-      NDArray p = parameters.get(i).array();
-      firstMoments[i] = stateManager.zeros(p.getShape(), p.getDataType());
-      secondMoments[i] = stateManager.zeros(p.getShape(), p.getDataType());
+  /**
+   * AdamW's settings. HF feeds them from {@code adam_beta1}, {@code adam_beta2}, {@code adam_epsilon}
+   * and {@code weight_decay}; {@code amsgrad} comes from {@code optim_args}.
+   */
+  public record Settings(double beta1, double beta2, double epsilon, double weightDecay, boolean amsgrad) {
+    public Settings {
+      require(beta1 >= 0 && beta1 < 1, "beta1", beta1, "a number in [0, 1)");
+      require(beta2 >= 0 && beta2 < 1, "beta2", beta2, "a number in [0, 1)");
+      require(epsilon >= 0, "eps", epsilon, "0 or more");
+      require(weightDecay >= 0, "weight_decay", weightDecay, "0 or more");
+    }
+
+    /** HF's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay, no amsgrad. */
+    public static Settings defaults() {
+      return new Settings(0.9, 0.999, 1e-8, 0, false);
     }
   }
 
-  @Override
-  public String name() {
-    return "adamw_torch";
+  public AdamW(List<NamedParameter> parameters, Settings settings) {
+    super("adamw_torch", parameters, settings.weightDecay(), stateOf(settings));
+    this.settings = settings;
+  }
+
+  private static Map<String, Float> stateOf(Settings settings) {
+    Map<String, Float> state = new LinkedHashMap<>();
+    state.put("exp_avg", 0f);
+    state.put("exp_avg_sq", 0f);
+    if (settings.amsgrad()) {
+      state.put("max_exp_avg_sq", 0f);
+    }
+    return state;
   }
 
   @Override
-  public void step(double lr) {
-    steps++;
-    double biasCorrection1 = 1 - Math.pow(beta1, steps);
-    double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, steps));
+  void update(NDArray param, NDArray grad, double lr, double weightDecay, Map<String, NDArray> state,
+      long step, Scratch scratch) {
+    if (weightDecay != 0) {
+      param.muli(1 - lr * weightDecay);
+    }
+    NDArray expAvg = state.get("exp_avg");
+    NDArray expAvgSq = state.get("exp_avg_sq");
+    expAvg.muli(settings.beta1()).addi(scratch.keep(grad.mul(1 - settings.beta1())));
+    // PyTorch's addcmul order: ((1-b2) * g) * g.
+    expAvgSq.muli(settings.beta2()).addi(scratch.keep(grad.mul(1 - settings.beta2())).muli(grad));
+    double biasCorrection1 = 1 - Math.pow(settings.beta1(), step);
+    double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(settings.beta2(), step));
     double stepSize = lr / biasCorrection1;
-    for (int i = 0; i < parameters.size(); i++) {
-      NamedParameter param = parameters.get(i);
-      NDArray p = param.array();
-      try (NDArray g = p.getGradient()) {
-        if (param.decay() && weightDecay != 0) {
-          p.muli(1 - lr * weightDecay);
-        }
-        NDArray m = firstMoments[i];
-        NDArray v = secondMoments[i];
-        try (NDArray gScaled = g.mul(1 - beta1);
-            NDArray gSquared = g.square().muli(1 - beta2)) {
-          m.muli(beta1).addi(gScaled);
-          v.muli(beta2).addi(gSquared);
-        }
-        try (NDArray denom = v.sqrt().divi(biasCorrection2Sqrt).addi(epsilon);
-            NDArray update = m.div(denom).muli(stepSize)) {
-          p.subi(update);
-        }
-      }
+    NDArray second = expAvgSq;
+    if (settings.amsgrad()) {
+      NDArray max = state.get("max_exp_avg_sq");
+      replace(max, max.maximum(expAvgSq));
+      second = max;
     }
+    NDArray denom = scratch.keep(second.sqrt()).divi(biasCorrection2Sqrt).addi(settings.epsilon());
+    // PyTorch's addcdiv order: (-step_size * m) / denom.
+    param.addi(scratch.keep(expAvg.mul(-stepSize)).divi(denom));
   }
 
   @Override
-  public long stepCount() {
-    return steps;
-  }
-
-  @Override
-  public OptimizerState state() {
-    java.util.Map<String, NDArray> arrays = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < parameters.size(); i++) {
-      arrays.put(parameters.get(i).name() + ".exp_avg", firstMoments[i]);
-      arrays.put(parameters.get(i).name() + ".exp_avg_sq", secondMoments[i]);
-    }
-    return new OptimizerState(arrays, java.util.Map.of("optimizer", name(), "step", steps));
-  }
-
-  @Override
-  public void loadState(OptimizerState state) {
-    for (int i = 0; i < parameters.size(); i++) {
-      copyInto(state, parameters.get(i).name() + ".exp_avg", firstMoments[i]);
-      copyInto(state, parameters.get(i).name() + ".exp_avg_sq", secondMoments[i]);
-    }
-    steps = ((Number) state.scalars().get("step")).longValue();
-  }
-
-  private static void copyInto(OptimizerState state, String name, NDArray target) {
-    NDArray source = state.arrays().get(name);
-    if (source == null || !source.getShape().equals(target.getShape())) {
-      throw new IllegalArgumentException("optimizer state " + name + " is "
-          + (source == null ? "missing" : "of shape " + source.getShape()) + "; expected shape " + target.getShape());
-    }
-    target.set(source.toByteBuffer());
-  }
-
-  @Override
-  public void close() {
-    stateManager.close();
+  Map<String, Object> hyperparameters() {
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("beta1", settings.beta1());
+    h.put("beta2", settings.beta2());
+    h.put("eps", settings.epsilon());
+    h.put("weight_decay", settings.weightDecay());
+    h.put("amsgrad", settings.amsgrad());
+    return h;
   }
 }
