@@ -85,9 +85,11 @@ public final class OnnxModel implements InferenceModel {
       List<String> requested = checkNames("outputs", b.outputs, outputs, "outputs");
       this.returnedOutputs = requested.isEmpty() ? List.of(outputs.get(0).name()) : requested;
       for (String name : returnedOutputs) {
-        outputs.stream().filter(o -> o.name().equals(name) && !o.elementType().isEmpty()).findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("outputs: '" + name + "' of " + source
-                + " is not a tensor; OnnxModel returns tensor outputs only"));
+        if (outputs.stream().noneMatch(o -> o.name().equals(name) && !o.elementType().isEmpty())) {
+          throw new IllegalArgumentException((requested.isEmpty() ? "the first output '" : "outputs: '") + name
+              + "' of " + source + " is not a tensor; OnnxModel returns tensor outputs only, choose them with"
+              + " OnnxModel.builder(...).outputs(...)");
+        }
       }
     } catch (OrtException | RuntimeException e) {
       closeQuietly();
