@@ -126,10 +126,12 @@ class OnnxExporterRefusalTest {
 
   @Test
   void aBlockOfIdentitiesStillHasAnOutput() {
-    SequentialBlock block = new SequentialBlock().add(ai.djl.nn.norm.Dropout.builder().build());
+    SequentialBlock block = new SequentialBlock().add(ai.djl.nn.norm.Dropout.builder().build())
+        .add(ai.djl.nn.Blocks.identityBlock());
     block.initialize(manager, DataType.FLOAT32, new Shape(2, 3));
-    byte[] bytes = OnnxExporter.create().toBytes(block);
-    try (OnnxModel onnx = OnnxModel.builder(bytes).build()) {
+    OnnxExport export = OnnxExporter.create().export(block, dir.resolve("identity.onnx"));
+    assertEquals(List.of("01Dropout: Dropout", "02LambdaBlock: Identity"), export.layers());
+    try (OnnxModel onnx = OnnxModel.builder(OnnxExporter.create().toBytes(block)).build()) {
       NDArray x = manager.create(new float[] {1, -2, 3}, new Shape(1, 3));
       assertArrayEquals(new float[] {1, -2, 3}, onnx.forward(new NDList(x), manager).get(0).toFloatArray());
     }
