@@ -198,6 +198,7 @@ public final class OnnxExporter {
       return this;
     }
 
+    /** The exporter; fails when the input and output would share a name. */
     public OnnxExporter build() {
       if (inputName.equals(outputName)) {
         throw new IllegalArgumentException("inputName and outputName are both '" + inputName

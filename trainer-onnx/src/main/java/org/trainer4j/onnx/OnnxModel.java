@@ -46,7 +46,8 @@ import org.trainer4j.core.InferenceModel;
  *
  * <p>Training is refused ({@link #trainingUnsupportedMessage()}): the ONNX Runtime training build is
  * not on Maven Central; train a DJL model and {@link OnnxExporter export} it instead. The session is
- * closed by {@link #close()}, which {@code Trainer.close()} calls. Safe to call from several threads.
+ * closed by {@link #close()}, which {@code Trainer.close()} calls. Thread-safe: calls to
+ * {@link #forward} from several threads run one at a time.
  */
 public final class OnnxModel implements InferenceModel {
   /** What {@code Trainer.train()} says when given an OnnxModel. */
