@@ -10,6 +10,7 @@ import org.trainer4j.core.args.IntervalStrategy;
 import org.trainer4j.core.args.OptimizerType;
 import org.trainer4j.core.args.SaveStrategy;
 import org.trainer4j.core.args.SchedulerType;
+import org.trainer4j.core.optim.Optimizers;
 import org.trainer4j.core.json.PyJson;
 
 /**
@@ -86,7 +87,7 @@ final class ArgumentsValidator {
     }
     a.lrSchedulerKwargs = convertStringValues(castMap(PyJson.normalize(a.lrSchedulerKwargs)));
     if (a.optimArgs != null) {
-      checkOptimArgs(a.optimArgs);
+      Optimizers.checkOptimArgsFormat(a.optimArgs);
     }
     for (String input : a.includeForMetrics) {
       require(METRICS_INPUTS.contains(input), "include_for_metrics", input, "inputs, loss or both");
@@ -178,14 +179,7 @@ final class ArgumentsValidator {
     return s;
   }
 
-  private static void checkOptimArgs(String optimArgs) {
-    // HF splits on ',' then on '=' when it builds the optimizer; fail here instead of mid-setup.
-    for (String pair : optimArgs.replace(" ", "").split(",")) {
-      String[] kv = pair.split("=", -1);
-      require(kv.length == 2 && !kv[0].isEmpty() && !kv[1].isEmpty(), "optim_args", optimArgs,
-          "key=value pairs separated by commas, e.g. momentum=0.9,nesterov=true");
-    }
-  }
+
 
   private static void checkReportTo(List<String> reportTo) {
     for (String name : reportTo) {

@@ -100,6 +100,9 @@ public final class Trainer implements AutoCloseable {
     }
     this.loss = b.loss;
     this.args = b.args != null ? b.args : TrainingArguments.builder().build();
+    if (model != null) {
+      Optimizers.create(args, List.of()).close(); // an optim_args key the optimizer lacks fails here, not at train()
+    }
     this.trainDataset = b.trainDataset;
     this.evalDataset = b.evalDataset;
     this.computeMetrics = b.computeMetrics;

@@ -94,6 +94,16 @@ public final class Optimizers {
     return Schedules.create(args, totalSteps);
   }
 
+  /**
+   * Checks the form of an {@code optim_args} string ({@code key=value} pairs separated by commas); the
+   * keys each optimizer takes are checked when it is created.
+   *
+   * @throws IllegalArgumentException naming the bad pair
+   */
+  public static void checkOptimArgsFormat(String optimArgs) {
+    KeywordArguments.parsePairs(optimArgs);
+  }
+
   /** {@code warmup_steps} when set, else {@code ceil(warmup_ratio * total)}, as HF's {@code get_warmup_steps}. */
   public static int warmupSteps(TrainingArguments args, int totalSteps) {
     return args.warmupSteps() > 0 ? args.warmupSteps() : (int) Math.ceil(totalSteps * args.warmupRatio());

@@ -19,9 +19,10 @@ import org.trainer4j.core.TrainingArguments;
 
 /** What users see when they configure optim, optim_args, lr_scheduler_type and lr_scheduler_kwargs. */
 class OptimizersTest {
+  /** The message a user sees: a malformed string fails when the arguments are built, a bad key when the optimizer is. */
   private static String optimError(String optim, String optimArgs) {
-    TrainingArguments args = TrainingArguments.builder().optim(optim).optimArgs(optimArgs).build();
-    return assertThrows(IllegalArgumentException.class, () -> Optimizers.create(args, List.of())).getMessage();
+    return assertThrows(IllegalArgumentException.class, () -> Optimizers.create(
+        TrainingArguments.builder().optim(optim).optimArgs(optimArgs).build(), List.of())).getMessage();
   }
 
   private static String scheduleError(String type, Map<String, ?> kwargs) {
