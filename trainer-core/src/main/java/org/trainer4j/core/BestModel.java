@@ -8,7 +8,7 @@ import org.trainer4j.core.callback.EarlyStoppingCallback;
 import org.trainer4j.core.checkpoint.Checkpoints;
 
 /** HF's best-model bookkeeping: {@code best_metric}, {@code best_global_step}, {@code best_model_checkpoint}. */
-final class BestModel {
+public final class BestModel {
   private BestModel() {}
 
   /**
@@ -17,7 +17,7 @@ final class BestModel {
    * @return whether it is a new best
    * @throws IllegalArgumentException when the evaluation lacks the metric, listing those it has
    */
-  static boolean update(TrainingArguments args, TrainerState state, Map<String, Object> metrics) {
+  public static boolean update(TrainingArguments args, TrainerState state, Map<String, Object> metrics) {
     String key = EarlyStoppingCallback.metricKey(args.metricForBestModel().orElseThrow());
     if (!(metrics.get(key) instanceof Number value)) {
       throw new IllegalArgumentException("metric_for_best_model=" + args.metricForBestModel().orElseThrow()
@@ -34,7 +34,7 @@ final class BestModel {
   }
 
   /** The best checkpoint's folder, if it exists or is the one being written now. */
-  static Optional<Path> bestCheckpoint(TrainingArguments args, TrainerState state, Path beingSaved) {
+  public static Optional<Path> bestCheckpoint(TrainingArguments args, TrainerState state, Path beingSaved) {
     if (args.metricForBestModel().isEmpty() || state.bestGlobalStep().isEmpty()) {
       return Optional.empty();
     }

@@ -11,10 +11,11 @@ import org.trainer4j.core.callback.TrainerCallback;
  * {@code stateful_callbacks} as HF writes it: class name to {@code {"args", "attributes"}}, or to a
  * list of them when a class appears more than once; {@code TrainerControl} first.
  */
-final class CallbackStates {
+public final class CallbackStates {
   private CallbackStates() {}
 
-  static Map<String, Object> export(TrainerControl control, List<TrainerCallback> callbacks) {
+  /** {@code stateful_callbacks} for this control and these callbacks, as a save writes it. */
+  public static Map<String, Object> export(TrainerControl control, List<TrainerCallback> callbacks) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("TrainerControl", entry(control));
     Map<String, List<Object>> grouped = new LinkedHashMap<>();

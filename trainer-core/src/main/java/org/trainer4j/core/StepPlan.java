@@ -9,10 +9,15 @@ package org.trainer4j.core;
  * epoch still steps (as HF ≥ 4.46 does), so an epoch has {@code ceil(batches / accumulation)} updates
  * and the step count matches what the loop really does.
  */
-record StepPlan(int batchesPerEpoch, int updatesPerEpoch, int maxSteps, int numTrainEpochs,
+public record StepPlan(int batchesPerEpoch, int updatesPerEpoch, int maxSteps, int numTrainEpochs,
     int loggingSteps, int evalSteps, int saveSteps) {
 
-  static StepPlan of(TrainingArguments args, int batchesPerEpoch) {
+  /**
+   * The plan of a run whose training data yields {@code batchesPerEpoch} batches per epoch.
+   *
+   * @throws IllegalArgumentException when there is no batch
+   */
+  public static StepPlan of(TrainingArguments args, int batchesPerEpoch) {
     if (batchesPerEpoch <= 0) {
       throw new IllegalArgumentException("the training dataset yields no batch: it holds fewer examples than"
           + " per_device_train_batch_size=" + args.perDeviceTrainBatchSize()

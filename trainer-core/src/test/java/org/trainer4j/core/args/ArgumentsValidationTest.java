@@ -46,7 +46,7 @@ class ArgumentsValidationTest {
         () -> TrainingArguments.parse("--adam_epsilon", "-1e-8"));
     assertMessage("max_grad_norm=-1 is not allowed; use a finite number, 0 or more",
         () -> TrainingArguments.parse("--max_grad_norm", "-1"));
-    assertMessage("optim_args=momentum is not allowed; use key=value pairs separated by commas, e.g."
+    assertMessage("optim_args=momentum is not allowed: 'momentum' is not key=value; use e.g."
         + " momentum=0.9,nesterov=true", () -> TrainingArguments.parse("--optim_args", "momentum"));
     assertEquals(Optional.of("momentum=0.9, nesterov=true"),
         TrainingArguments.parse("--optim_args", "momentum=0.9, nesterov=true").optimArgs());
