@@ -152,6 +152,7 @@ final class SimulatedTraining {
         control.setShouldSave(newBest);
       }
     }
+    scheduler.onEvaluate(metrics);
   }
 
   /** What a save leaves for callbacks to see: the state (with callback states) and, if asked, the folder. */

@@ -1,0 +1,231 @@
+package org.trainer4j.tensorboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Decodes event files with the test's own {@link TfRecordReader} and {@link Proto} parser, using
+ * TensorBoard's field numbers, into plain records the tests assert on.
+ */
+final class TbEvents {
+  static final int DT_FLOAT = 1;
+  static final int DT_DOUBLE = 2;
+  static final int DT_STRING = 7;
+  static final int DATA_CLASS_SCALAR = 1;
+  static final int DATA_CLASS_TENSOR = 2;
+
+  record Event(double wallTime, long step, String fileVersion, String writer, List<Value> values) {}
+
+  /** One summary value; plugin name is "" and data class 0 when it carries no metadata. */
+  record Value(String tag, boolean hasMetadata, String pluginName, byte[] pluginContent, int dataClass,
+      Optional<Tensor> tensor, Optional<Histo> histo, boolean hasSimpleValue) {}
+
+  record Tensor(int dtype, List<Long> dims, List<Float> floatVal, List<String> stringVal, boolean hasDoubleVal,
+      byte[] tensorContent) {}
+
+  record Histo(double min, double max, double num, double sum, double sumSquares, List<Double> limits,
+      List<Double> buckets) {}
+
+  /** A scalar point as TensorBoard would chart it. */
+  record Point(long step, float value, double wallTime) {}
+
+  /** What the HParams dashboard reads from a run. */
+  record Hparams(Map<String, Integer> hparamTypes, List<String> metricTags, Map<String, Object> values,
+      int endStatus) {}
+
+  private TbEvents() {}
+
+  /** Every record of one file, decoded; fails on a bad checksum or a truncated tail. */
+  static List<Event> readFile(Path file) {
+    try {
+      TfRecordReader.Records records = TfRecordReader.read(file);
+      assertFalse(records.truncatedTail(), "truncated tail in " + file);
+      return decodeAll(records.records());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static List<Event> decodeAll(List<byte[]> records) {
+    List<Event> events = new ArrayList<>();
+    for (byte[] r : records) {
+      events.add(decode(r));
+    }
+    return events;
+  }
+
+  static Event decode(byte[] record) {
+    Proto e = Proto.parse(record);
+    List<Value> values = new ArrayList<>();
+    if (e.has(5)) {
+      for (Proto v : e.message(5).messages(1)) {
+        values.add(value(v));
+      }
+    }
+    String writer = e.has(10) ? e.message(10).string(1) : "";
+    return new Event(e.doubleValue(1), e.varint(2), e.string(3), writer, values);
+  }
+
+  private static Value value(Proto v) {
+    Proto md = v.message(9);
+    Proto plugin = md.message(1);
+    Optional<Tensor> tensor = Optional.empty();
+    if (v.has(8)) {
+      Proto t = v.message(8);
+      List<Long> dims = new ArrayList<>();
+      for (Proto d : t.message(2).messages(2)) {
+        dims.add(d.varint(1));
+      }
+      List<String> strings = new ArrayList<>();
+      for (Object s : t.all(8)) {
+        strings.add(new String((byte[]) s, StandardCharsets.UTF_8));
+      }
+      tensor = Optional.of(new Tensor((int) t.varint(1), dims, t.floats(5), strings, t.has(6), t.bytes(4)));
+    }
+    Optional<Histo> histo = Optional.empty();
+    if (v.has(5)) {
+      Proto h = v.message(5);
+      histo = Optional.of(new Histo(h.doubleValue(1), h.doubleValue(2), h.doubleValue(3), h.doubleValue(4),
+          h.doubleValue(5), h.doubles(6), h.doubles(7)));
+    }
+    return new Value(v.string(1), v.has(9), plugin.string(1), plugin.bytes(2), (int) md.varint(4), tensor, histo,
+        v.has(2));
+  }
+
+  /** The event files of a run folder, in the order TensorBoard merges them (by name). */
+  static List<Path> eventFiles(Path runDir) {
+    try (Stream<Path> files = Files.list(runDir)) {
+      return files.filter(p -> p.getFileName().toString().contains("tfevents")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** All events of a run folder, each file checked to start with the version header. */
+  static List<Event> readRun(Path runDir) {
+    List<Event> all = new ArrayList<>();
+    List<Path> files = eventFiles(runDir);
+    assertFalse(files.isEmpty(), "no event file in " + runDir);
+    for (Path f : files) {
+      List<Event> events = readFile(f);
+      assertEquals("brain.Event:2", events.get(0).fileVersion(), "header of " + f);
+      all.addAll(events.subList(1, events.size()));
+    }
+    return all;
+  }
+
+  static List<Value> valuesOf(List<Event> events, String tag) {
+    List<Value> out = new ArrayList<>();
+    for (Event e : events) {
+      for (Value v : e.values()) {
+        if (v.tag().equals(tag)) {
+          out.add(v);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The scalar points of a tag, checking what TensorBoard needs: a rank-0 DT_FLOAT tensor with one
+   * value, scalars metadata with the scalar data class on the first value only.
+   */
+  static List<Point> scalars(List<Event> events, String tag) {
+    List<Point> out = new ArrayList<>();
+    boolean first = true;
+    for (Event e : events) {
+      for (Value v : e.values()) {
+        if (!v.tag().equals(tag)) {
+          continue;
+        }
+        assertEquals(first, v.hasMetadata(), "metadata on the first value of " + tag + " only");
+        if (first) {
+          assertEquals("scalars", v.pluginName(), tag);
+          assertEquals(DATA_CLASS_SCALAR, v.dataClass(), tag);
+        }
+        Tensor t = v.tensor().orElseThrow(() -> new AssertionError(tag + " is not a tensor value"));
+        assertEquals(DT_FLOAT, t.dtype(), tag + " dtype");
+        assertTrue(t.dims().isEmpty(), tag + " must be rank 0");
+        assertFalse(t.hasDoubleVal(), tag);
+        assertEquals(1, t.floatVal().size(), tag);
+        out.add(new Point(e.step(), t.floatVal().get(0), e.wallTime()));
+        first = false;
+      }
+    }
+    return out;
+  }
+
+  /** The texts of a tag by step, checking the text plugin metadata and a rank-0 DT_STRING tensor. */
+  static List<String> texts(List<Event> events, String tag) {
+    List<String> out = new ArrayList<>();
+    boolean first = true;
+    for (Value v : valuesOf(events, tag)) {
+      assertEquals(first, v.hasMetadata(), "metadata on the first value of " + tag + " only");
+      if (first) {
+        assertEquals("text", v.pluginName(), tag);
+      }
+      Tensor t = v.tensor().orElseThrow();
+      assertEquals(DT_STRING, t.dtype(), tag);
+      assertTrue(t.dims().isEmpty(), tag);
+      assertEquals(1, t.stringVal().size(), tag);
+      out.add(t.stringVal().get(0));
+      first = false;
+    }
+    return out;
+  }
+
+  static List<Long> steps(List<Point> points) {
+    return points.stream().map(Point::step).toList();
+  }
+
+  static List<Float> values(List<Point> points) {
+    return points.stream().map(Point::value).toList();
+  }
+
+  /**
+   * Decodes the hparams session of a run: each of the three hparams tags exactly once, with the
+   * hparams plugin metadata. Types: 1 string, 2 bool, 3 float64; end status 1 is success.
+   */
+  static Hparams hparams(List<Event> events) {
+    Proto experiment = hparamsContent(events, "_hparams_/experiment").message(2);
+    Proto start = hparamsContent(events, "_hparams_/session_start_info").message(3);
+    Proto end = hparamsContent(events, "_hparams_/session_end_info").message(4);
+    Map<String, Integer> types = new LinkedHashMap<>();
+    for (Proto info : experiment.messages(4)) {
+      types.put(info.string(1), (int) info.varint(4));
+    }
+    List<String> metricTags = new ArrayList<>();
+    for (Proto info : experiment.messages(5)) {
+      Proto name = info.message(1);
+      assertEquals("", name.string(1), "metric group: the session's own run");
+      metricTags.add(name.string(2));
+    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (Proto entry : start.messages(1)) {
+      Proto v = entry.message(2);
+      Object value = v.has(2) ? (Object) v.doubleValue(2) : v.has(3) ? v.string(3) : (Object) (v.varint(4) != 0);
+      values.put(entry.string(1), value);
+    }
+    return new Hparams(types, metricTags, values, (int) end.varint(1));
+  }
+
+  private static Proto hparamsContent(List<Event> events, String tag) {
+    List<Value> found = valuesOf(events, tag);
+    assertEquals(1, found.size(), tag + " must be written once");
+    assertEquals("hparams", found.get(0).pluginName(), tag);
+    return Proto.parse(found.get(0).pluginContent());
+  }
+}
