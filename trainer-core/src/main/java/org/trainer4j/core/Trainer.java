@@ -197,9 +197,22 @@ public final class Trainer implements AutoCloseable {
     return model;
   }
 
-  /** Closes an {@link InferenceModel} given to the builder; a DJL model stays open (it is the caller's). */
+  /**
+   * Closes the callbacks that hold resources ({@link AutoCloseable} ones, e.g. writers that flush rows
+   * from a {@code predict()} after training) and an {@link InferenceModel} given to the builder. A DJL
+   * model stays open: it is the caller's.
+   */
   @Override
   public void close() {
+    for (TrainerCallback callback : callbacks.callbacks()) {
+      if (callback instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          LOG.error("callback {} failed to close", callback.getClass().getName(), e);
+        }
+      }
+    }
     if (model == null) {
       inference.close();
       manager.close();

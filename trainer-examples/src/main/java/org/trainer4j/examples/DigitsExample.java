@@ -2,7 +2,6 @@ package org.trainer4j.examples;
 
 import ai.djl.Model;
 import ai.djl.training.loss.Loss;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +11,6 @@ import org.trainer4j.core.Trainer;
 import org.trainer4j.core.TrainingArguments;
 import org.trainer4j.core.callback.EarlyStoppingCallback;
 import org.trainer4j.core.callback.TrainerCallback;
-import org.trainer4j.core.checkpoint.Checkpoints;
 import org.trainer4j.core.metrics.EvalPrediction;
 import org.trainer4j.core.metrics.Metrics;
 
@@ -33,8 +31,8 @@ public final class DigitsExample {
 
   private DigitsExample() {}
 
-  /** What a run produced, for the caller (and the tests) to check. */
-  public record Result(Map<String, Object> testMetrics, Path outputDir, List<Path> checkpoints) {}
+  /** What a run produced, for the caller (and the tests) to check: test metrics and where files went. */
+  public record Result(Map<String, Object> testMetrics, Map<String, String> locations) {}
 
   public static void main(String[] argv) {
     ExampleOptions options = options();
@@ -52,8 +50,8 @@ public final class DigitsExample {
     }
     Result result = run(parsed);
     System.out.println();
-    System.out.println("Checkpoints:      " + result.checkpoints());
-    System.out.println("Test metrics:     " + result.testMetrics());
+    result.locations().forEach((what, where) -> System.out.printf("%-18s %s%n", what + ":", where));
+    System.out.printf("%-18s %s%n", "Test metrics:", result.testMetrics());
   }
 
   static ExampleOptions options() {
@@ -73,16 +71,16 @@ public final class DigitsExample {
     if (patience > 0) {
       callbacks.add(new EarlyStoppingCallback(patience, 0.0));
     }
-    try (Model model = Digits.mlp(parsed.intOption("hidden_size"), parsed.floatOption("dropout"))) {
-      Trainer trainer = Trainer.builder()
-          .model(model).loss(Loss.softmaxCrossEntropyLoss()).args(args)
-          .trainDataset(Digits.dataset(data.train())).evalDataset(Digits.dataset(data.eval()))
-          .computeMetrics(DigitsExample::metrics)
-          .callbacks(callbacks)
-          .build();
+    try (Model model = Digits.mlp(parsed.intOption("hidden_size"), parsed.floatOption("dropout"));
+        Trainer trainer = Trainer.builder()
+            .model(model).loss(Loss.softmaxCrossEntropyLoss()).args(args)
+            .trainDataset(Digits.dataset(data.train())).evalDataset(Digits.dataset(data.eval()))
+            .computeMetrics(DigitsExample::metrics)
+            .callbacks(callbacks)
+            .build()) {
       trainer.train();
       PredictionOutput test = trainer.predict(Digits.dataset(data.test()));
-      return new Result(test.metrics(), args.outputDir(), Checkpoints.list(args.outputDir()));
+      return new Result(test.metrics(), Locations.of(trainer));
     }
   }
 

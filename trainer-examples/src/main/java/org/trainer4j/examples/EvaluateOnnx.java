@@ -39,8 +39,10 @@ public final class EvaluateOnnx {
    * @param evalMetrics ONNX Runtime's metrics on the test split, as {@code trainer.evaluate()} logged them
    * @param trained when the example trained the model itself: DJL's metrics on the same split and the
    *     largest difference between DJL's and ONNX Runtime's logits
+   * @param locations where the evaluation's files went (TensorBoard logs, metrics CSV)
    */
-  public record Result(Path model, Map<String, Object> evalMetrics, Optional<Trained> trained) {}
+  public record Result(Path model, Map<String, Object> evalMetrics, Optional<Trained> trained,
+      Map<String, String> locations) {}
 
   /** DJL's side of a run that trained its own model: the export, DJL's test metrics, the logit gap. */
   public record Trained(OnnxExport export, Map<String, Object> djlTestMetrics, double maxLogitDifference) {}
@@ -57,12 +59,13 @@ public final class EvaluateOnnx {
       }
       Result result = run(parsed);
       System.out.println();
-      System.out.println("ONNX model:        " + result.model());
-      System.out.println("ONNX Runtime eval: " + result.evalMetrics());
+      System.out.printf("%-18s %s%n", "ONNX model:", result.model());
+      result.trained().ifPresent(t -> System.out.printf("%-18s %s%n", "Exported layers:", t.export().layers()));
+      result.locations().forEach((what, where) -> System.out.printf("%-18s %s%n", what + ":", where));
+      System.out.printf("%-18s %s%n", "ONNX Runtime eval:", result.evalMetrics());
       result.trained().ifPresent(t -> {
-        System.out.println("Exported layers:   " + t.export().layers());
-        System.out.println("DJL on the same:   " + t.djlTestMetrics());
-        System.out.println("Largest logit difference, ONNX Runtime vs DJL: " + t.maxLogitDifference());
+        System.out.printf("%-18s %s%n", "DJL on the same:", t.djlTestMetrics());
+        System.out.printf("%-18s %s%n", "Largest logit gap:", t.maxLogitDifference() + " (ONNX Runtime vs DJL)");
       });
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
@@ -98,16 +101,16 @@ public final class EvaluateOnnx {
         trained = Optional.of(new Trained(exported.get().export(), djl.metrics(),
             maxDifference(djl.predictions().data(), ort)));
       }
-      return new Result(file, metrics, trained);
+      return new Result(file, metrics, trained, Locations.of(trainer));
     }
   }
 
   /** Trains the MLP with DJL, exports it, and keeps DJL's predictions on the test split. */
   private static Exported trainAndExport(TrainingArguments args, Digits.Splits data, int hidden, Path file) {
-    try (Model model = Digits.mlp(hidden, 0.1f)) {
-      Trainer trainer = Trainer.builder().model(model).loss(Loss.softmaxCrossEntropyLoss()).args(args)
-          .trainDataset(Digits.dataset(data.train())).evalDataset(Digits.dataset(data.eval()))
-          .computeMetrics(DigitsExample::metrics).build();
+    try (Model model = Digits.mlp(hidden, 0.1f);
+        Trainer trainer = Trainer.builder().model(model).loss(Loss.softmaxCrossEntropyLoss()).args(args)
+            .trainDataset(Digits.dataset(data.train())).evalDataset(Digits.dataset(data.eval()))
+            .computeMetrics(DigitsExample::metrics).build()) {
       trainer.train();
       PredictionOutput predictions = trainer.predict(Digits.dataset(data.test()));
       OnnxExport export = OnnxExporter.builder().inputName("pixels").outputName("logits").build().export(model, file);

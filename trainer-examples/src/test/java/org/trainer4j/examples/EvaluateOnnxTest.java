@@ -61,6 +61,7 @@ class EvaluateOnnxTest {
     assertEquals(result.evalMetrics().get("eval_accuracy"), again.evalMetrics().get("eval_accuracy"));
     assertEquals(result.evalMetrics().get("eval_loss"), again.evalMetrics().get("eval_loss"));
 
+    assertTrue(again.locations().get("TensorBoard logs").startsWith(logs.toString()), again.locations().toString());
     Map<String, Float> scalars = tensorBoardScalars(logs);
     assertEquals((float) accuracy, scalars.get("eval/accuracy"));
     assertEquals((float) (double) again.evalMetrics().get("eval_loss"), scalars.get("eval/loss"));

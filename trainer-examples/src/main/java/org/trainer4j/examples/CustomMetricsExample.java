@@ -1,0 +1,109 @@
+package org.trainer4j.examples;
+
+import ai.djl.Model;
+import ai.djl.training.loss.Loss;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.trainer4j.core.Trainer;
+import org.trainer4j.core.TrainerControl;
+import org.trainer4j.core.TrainerState;
+import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.callback.CallbackContext;
+import org.trainer4j.core.callback.TrainerCallback;
+import org.trainer4j.core.metrics.EvalPrediction;
+import org.trainer4j.core.metrics.Metrics;
+
+/**
+ * Where custom values land in TensorBoard, W&B and the CSV: a metric returned by {@code computeMetrics}
+ * ({@code worst_digit_recall}) is prefixed by {@code evaluate()}/{@code predict()} and so lands under
+ * {@code eval/} and {@code test/}; a value a callback logs itself lands under {@code eval/} only when
+ * its name starts with {@code eval_} ({@code eval_error_rate}) — anything else would go to {@code train/}.
+ * Prints the namespaced keys the run logged.
+ */
+public final class CustomMetricsExample {
+  static final List<String> DEFAULTS = List.of(
+      "--output_dir", "trainer_output/custom-metrics", "--overwrite_output_dir", "true",
+      "--num_train_epochs", "3", "--per_device_train_batch_size", "32", "--learning_rate", "3e-3",
+      "--logging_steps", "20", "--eval_strategy", "epoch", "--save_strategy", "no");
+
+  private CustomMetricsExample() {}
+
+  public static void main(String[] argv) {
+    ExampleOptions options = new ExampleOptions(DEFAULTS);
+    ExampleOptions.Parsed parsed = options.parse(argv);
+    if (parsed.help()) {
+      System.out.println(options.help("Shows where custom metrics land (CustomMetricsExample)."));
+      return;
+    }
+    List<String> keys = run(parsed.args());
+    System.out.println();
+    System.out.println("Namespaced keys logged by this run (as TensorBoard, W&B and metrics.csv file them):");
+    keys.forEach(k -> System.out.println("  " + k));
+  }
+
+  /** Trains briefly, predicts on the test split, and returns the column names of metrics.csv. */
+  static List<String> run(TrainingArguments args) {
+    Digits.Splits data = Digits.split(Digits.load(), 0);
+    AtomicReference<Trainer> trainerRef = new AtomicReference<>();
+    TrainerCallback errorRate = new TrainerCallback() {
+      @Override
+      public void onEvaluate(TrainingArguments a, TrainerState s, TrainerControl c, CallbackContext context) {
+        Object accuracy = context.metrics().get("eval_accuracy");
+        if (accuracy instanceof Number n) {
+          trainerRef.get().log(Map.of("eval_error_rate", 1 - n.doubleValue())); // eval_ prefix: lands in eval/
+        }
+      }
+    };
+    try (Model model = Digits.mlp(128, 0.1f);
+        Trainer trainer = Trainer.builder()
+            .model(model).loss(Loss.softmaxCrossEntropyLoss()).args(args)
+            .trainDataset(Digits.dataset(data.train())).evalDataset(Digits.dataset(data.eval()))
+            .computeMetrics(CustomMetricsExample::metrics)
+            .callbacks(errorRate)
+            .build()) {
+      trainerRef.set(trainer);
+      trainer.train();
+      trainer.predict(Digits.dataset(data.test()));
+    }
+    return csvHeader(args.outputDir().resolve("metrics.csv"));
+  }
+
+  /** Accuracy and the recall of the digit the model gets most wrong (a custom metric). */
+  static Map<String, Object> metrics(EvalPrediction p) {
+    int[] predicted = p.predictions().argmaxRows();
+    int[] labels = p.labelIds().asInts();
+    int[] seen = new int[Digits.CLASSES];
+    int[] hit = new int[Digits.CLASSES];
+    for (int i = 0; i < labels.length; i++) {
+      seen[labels[i]]++;
+      if (predicted[i] == labels[i]) {
+        hit[labels[i]]++;
+      }
+    }
+    double worst = 1;
+    for (int d = 0; d < Digits.CLASSES; d++) {
+      if (seen[d] > 0) {
+        worst = Math.min(worst, (double) hit[d] / seen[d]);
+      }
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("accuracy", Metrics.accuracy(p));
+    m.put("worst_digit_recall", worst);
+    return m;
+  }
+
+  private static List<String> csvHeader(Path csv) {
+    try {
+      return Arrays.asList(Files.readAllLines(csv).get(0).split(","));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + csv + " (is the CSV plugin on the class path?)", e);
+    }
+  }
+}
