@@ -91,7 +91,7 @@ public final class ProgressBar {
   }
 
   private void draw(long now) {
-    out.print("\r" + render(now));
+    out.print("\r\033[2K" + render(now));
     out.flush();
     lastDrawNanos = now;
     visible = true;

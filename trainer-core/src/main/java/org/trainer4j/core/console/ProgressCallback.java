@@ -45,10 +45,8 @@ public final class ProgressCallback implements TrainerCallback {
       return;
     }
     if (predictionBar == null) {
+      // During training the evaluation bar takes the training bar's line until it closes.
       long total = context.evalDataLoader().map(l -> (long) l.length()).orElse(0L);
-      if (trainingBar != null) {
-        out.println();
-      }
       predictionBar = new ProgressBar(out, trainingBar == null ? "" : "eval", total, 0);
     }
     predictionBar.step();
@@ -70,8 +68,9 @@ public final class ProgressCallback implements TrainerCallback {
       return;
     }
     String line = LogLine.format(context.logs());
-    if (trainingBar != null) {
-      trainingBar.printAbove(line);
+    ProgressBar bottom = predictionBar != null ? predictionBar : trainingBar;
+    if (bottom != null) {
+      bottom.printAbove(line);
     } else {
       out.println(line);
     }
@@ -90,7 +89,6 @@ public final class ProgressCallback implements TrainerCallback {
       predictionBar.close(false);
       predictionBar = null;
       if (trainingBar != null) {
-        out.print("\033[1A");
         trainingBar.redraw();
       }
     }

@@ -44,7 +44,7 @@ class ConsoleTest {
     }
     bar.close(true);
     String text = bytes.toString(StandardCharsets.UTF_8);
-    String last = text.substring(text.lastIndexOf('\r') + 1).strip();
+    String last = text.substring(text.lastIndexOf('\r') + 1).replace("\033[2K", "").strip();
     assertTrue(last.matches("100%\\|█{24}\\| 10/10 \\[00:00<00:00, [0-9.]+it/s\\]"), last);
     assertEquals("01:05", ProgressBar.clock(65));
     assertEquals("1:01:01", ProgressBar.clock(3661));
