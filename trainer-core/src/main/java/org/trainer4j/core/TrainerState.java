@@ -104,6 +104,12 @@ public final class TrainerState {
   public void setBestMetric(double v) { bestMetric = v; }
   public void setBestGlobalStep(int v) { bestGlobalStep = v; }
   public void setBestModelCheckpoint(String v) { bestModelCheckpoint = v; }
+  /** Marks this process's rank (distributed runs; a single process is both zeros). */
+  public void setProcessZero(boolean local, boolean world) {
+    isLocalProcessZero = local;
+    isWorldProcessZero = world;
+  }
+
   public void setHyperParamSearch(boolean v) { isHyperParamSearch = v; }
   public void setTrialName(String v) { trialName = v; }
   public void setTrialParams(Map<String, ?> v) { trialParams = castMap(PyJson.normalize(v)); }
