@@ -43,6 +43,7 @@ import org.trainer4j.core.metrics.ComputeMetrics;
 import org.trainer4j.core.checkpoint.Checkpoints;
 import org.trainer4j.core.checkpoint.ModelWeights;
 import org.trainer4j.core.metrics.EvalPrediction;
+import org.trainer4j.core.metrics.MetricRows;
 import org.trainer4j.core.optim.Gradients;
 import org.trainer4j.core.optim.LrScheduler;
 import org.trainer4j.core.optim.NamedParameter;
@@ -243,7 +244,7 @@ public final class Trainer implements AutoCloseable {
    * @return the metrics, including {@code epoch}
    */
   public Map<String, Object> evaluate(TrainerDataset dataset, Collection<String> ignoreKeys, String metricKeyPrefix) {
-    checkPrefix(metricKeyPrefix);
+    MetricRows.checkPrefix(metricKeyPrefix);
     DataLoader loader = evalLoader(dataset);
     Map<String, Object> metrics = predictionMetrics(loader, ignoreKeys, metricKeyPrefix).metrics();
     Map<String, Object> logged = log(metrics);
@@ -261,7 +262,7 @@ public final class Trainer implements AutoCloseable {
    * and {@code test_}-prefixed metrics. Fires {@code onPredict}; the metrics are not logged (as HF).
    */
   public PredictionOutput predict(TrainerDataset dataset, Collection<String> ignoreKeys, String metricKeyPrefix) {
-    checkPrefix(metricKeyPrefix);
+    MetricRows.checkPrefix(metricKeyPrefix);
     DataLoader loader = evalLoader(dataset);
     PredictionRun run = predictionMetrics(loader, ignoreKeys, metricKeyPrefix);
     fire(Event.ON_PREDICT, context.withDataLoaders(context.trainDataLoader().orElse(null), loader).withMetrics(run.metrics()));
@@ -492,7 +493,7 @@ public final class Trainer implements AutoCloseable {
         loadBestModel();
       }
       double trainLoss = losses.trainLoss(state.globalStep());
-      Map<String, Object> metrics = SpeedMetrics.of("train", start, numTrainSamples(), plan.maxSteps());
+      Map<String, Object> metrics = MetricRows.speed("train", secondsSince(start), numTrainSamples(), plan.maxSteps());
       metrics.put("total_flos", state.totalFlos());
       metrics.put("train_loss", trainLoss);
       log(metrics);
@@ -538,7 +539,7 @@ public final class Trainer implements AutoCloseable {
       if (control.shouldLog() && state.globalStep() > lastLoggedStep) {
         LossTracker.Logged loss = losses.takeLog();
         Map<String, Object> logs = new LinkedHashMap<>();
-        logs.put("loss", round(loss.meanLoss(), 4));
+        logs.put("loss", MetricRows.round(loss.meanLoss(), 4));
         if (loss.nonFiniteLosses() > 0) {
           // Said in the row itself, so a NaN-ridden window never passes for a normal one.
           logs.put("nonfinite_losses", loss.nonFiniteLosses());
@@ -646,19 +647,9 @@ public final class Trainer implements AutoCloseable {
       }
     }
     result.meanLoss().ifPresent(l -> metrics.put(prefix + "_loss", l));
-    Map<String, Object> prefixed = new LinkedHashMap<>();
-    metrics.forEach((k, v) -> {
-      if (k.startsWith(prefix + "_")) {
-        prefixed.put(k, v);
-      }
-    });
-    metrics.forEach((k, v) -> {
-      if (!k.startsWith(prefix + "_")) {
-        prefixed.put(prefix + "_" + k, v);
-      }
-    });
+    Map<String, Object> prefixed = MetricRows.prefixed(metrics, prefix);
     int steps = (int) Math.ceil((double) result.numSamples() / args.perDeviceEvalBatchSize());
-    prefixed.putAll(SpeedMetrics.of(prefix, start, result.numSamples(), steps));
+    prefixed.putAll(MetricRows.speed(prefix, secondsSince(start), result.numSamples(), steps));
     return new PredictionRun(result, prefixed);
   }
 
@@ -703,22 +694,12 @@ public final class Trainer implements AutoCloseable {
     callbacks.fire(event, args, state, control, eventContext);
   }
 
-  private static void checkPrefix(String prefix) {
-    if (prefix == null || prefix.isBlank() || prefix.contains("/")) {
-      throw new IllegalArgumentException("metric_key_prefix=" + prefix
-          + " is not allowed; use a plain word such as eval or test");
-    }
+  private static double secondsSince(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
   }
 
   private int stepSeed(int globalStep, int microIndex) {
     return (int) (Seeds.mix(Seeds.mix(args.seed(), globalStep), microIndex) & Integer.MAX_VALUE);
-  }
-
-  static double round(double value, int places) {
-    if (!Double.isFinite(value)) {
-      return value;
-    }
-    return new java.math.BigDecimal(value).setScale(places, java.math.RoundingMode.HALF_EVEN).doubleValue();
   }
 
   /** Builds a {@link Trainer}; {@code model} and {@code loss} are required. */

@@ -1,5 +1,6 @@
 package org.trainer4j.testkit;
 
+import org.trainer4j.core.metrics.MetricRows;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -150,7 +151,7 @@ public final class CallbackDriver {
   /** One {@code onPredictionStep} per batch, then the metrics, as the Trainer's prediction loop. */
   private Map<String, Object> runPrediction(MetricsFunction computed, String prefix, int examples, int batches,
       String operation, String howToGiveExamples) {
-    SyntheticMetrics.checkPrefix(prefix);
+    MetricRows.checkPrefix(prefix);
     if (batches == 0) {
       throw new IllegalStateException(operation + "() needs examples to run over: give them to"
           + " CallbackDriver.builder(args)." + howToGiveExamples);
