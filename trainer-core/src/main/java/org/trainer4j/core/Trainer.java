@@ -277,13 +277,9 @@ public final class Trainer implements AutoCloseable {
    * @return the row as logged (with {@code epoch})
    */
   public Map<String, Object> log(Map<String, ?> logs) {
-    Map<String, Object> row = new LinkedHashMap<>(logs);
-    row.put("epoch", state.epoch());
-    Map<String, Object> history = new LinkedHashMap<>(row);
-    history.put("step", state.globalStep());
-    state.appendLog(history);
+    Map<String, Object> row = state.recordLog(logs);
     fire(Event.ON_LOG, context.withLogs(row));
-    return java.util.Collections.unmodifiableMap(row);
+    return row;
   }
 
   // ---- training ----

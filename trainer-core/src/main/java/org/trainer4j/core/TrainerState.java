@@ -124,6 +124,19 @@ public final class TrainerState {
   }
 
   /**
+   * HF's {@code Trainer.log} bookkeeping: the row with {@code epoch} added (what {@code onLog} gets),
+   * appended to {@link #logHistory()} with {@code step} as well.
+   */
+  public Map<String, Object> recordLog(Map<String, ?> logs) {
+    Map<String, Object> row = new LinkedHashMap<>(logs);
+    row.put("epoch", epoch());
+    Map<String, Object> history = new LinkedHashMap<>(row);
+    history.put("step", globalStep());
+    appendLog(history);
+    return Collections.unmodifiableMap(row);
+  }
+
+  /**
    * The state as HF's {@code dataclasses.asdict(state)}: HF names in field order (keys of newer HF
    * versions read from a file at the end); read-only.
    */

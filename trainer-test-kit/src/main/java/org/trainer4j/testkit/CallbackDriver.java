@@ -170,13 +170,9 @@ public final class CallbackDriver {
    * @return the row as logged (with {@code epoch})
    */
   public Map<String, Object> log(Map<String, ?> logs) {
-    Map<String, Object> row = new LinkedHashMap<>(logs);
-    row.put("epoch", state.epoch());
-    Map<String, Object> history = new LinkedHashMap<>(row);
-    history.put("step", state.globalStep());
-    state.appendLog(history);
+    Map<String, Object> row = state.recordLog(logs);
     fire(Event.ON_LOG, CallbackContext.empty().withLogs(row));
-    return Collections.unmodifiableMap(row);
+    return row;
   }
 
   /** The arguments of the run. */
