@@ -1,8 +1,6 @@
 package org.trainer4j.testkit;
 
-import org.trainer4j.core.metrics.MetricRows;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +16,7 @@ import org.trainer4j.core.callback.Event;
 import org.trainer4j.core.callback.Integrations;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.callback.TrainerCallbackProvider;
+import org.trainer4j.core.metrics.MetricRows;
 
 /**
  * Drives callbacks through the events of a Trainer run without a model, so a plugin can be tested in

@@ -1,6 +1,5 @@
 package org.trainer4j.testkit;
 
-import org.trainer4j.core.metrics.MetricRows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +18,7 @@ import org.trainer4j.core.args.SaveStrategy;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.callback.Event;
 import org.trainer4j.core.checkpoint.Checkpoints;
+import org.trainer4j.core.metrics.MetricRows;
 import org.trainer4j.core.optim.LrScheduler;
 import org.trainer4j.core.optim.Optimizers;
 
