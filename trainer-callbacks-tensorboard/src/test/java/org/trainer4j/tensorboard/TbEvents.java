@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.trainer4j.testkit.WireMessage;
 
 /**
- * Decodes event files with the test's own {@link TfRecordReader} and {@link Proto} parser, using
+ * Decodes event files with the test's own {@link TfRecordReader} and the test kit's {@link WireMessage}, using
  * TensorBoard's field numbers, into plain records the tests assert on.
  */
 final class TbEvents {
@@ -68,10 +68,10 @@ final class TbEvents {
   }
 
   static Event decode(byte[] record) {
-    Proto e = Proto.parse(record);
+    WireMessage e = WireMessage.parse(record);
     List<Value> values = new ArrayList<>();
     if (e.has(5)) {
-      for (Proto v : e.message(5).messages(1)) {
+      for (WireMessage v : e.message(5).messages(1)) {
         values.add(value(v));
       }
     }
@@ -79,25 +79,21 @@ final class TbEvents {
     return new Event(e.doubleValue(1), e.varint(2), e.string(3), writer, values);
   }
 
-  private static Value value(Proto v) {
-    Proto md = v.message(9);
-    Proto plugin = md.message(1);
+  private static Value value(WireMessage v) {
+    WireMessage md = v.message(9);
+    WireMessage plugin = md.message(1);
     Optional<Tensor> tensor = Optional.empty();
     if (v.has(8)) {
-      Proto t = v.message(8);
+      WireMessage t = v.message(8);
       List<Long> dims = new ArrayList<>();
-      for (Proto d : t.message(2).messages(2)) {
+      for (WireMessage d : t.message(2).messages(2)) {
         dims.add(d.varint(1));
       }
-      List<String> strings = new ArrayList<>();
-      for (Object s : t.all(8)) {
-        strings.add(new String((byte[]) s, StandardCharsets.UTF_8));
-      }
-      tensor = Optional.of(new Tensor((int) t.varint(1), dims, t.floats(5), strings, t.has(6), t.bytes(4)));
+      tensor = Optional.of(new Tensor((int) t.varint(1), dims, t.floats(5), t.strings(8), t.has(6), t.bytes(4)));
     }
     Optional<Histo> histo = Optional.empty();
     if (v.has(5)) {
-      Proto h = v.message(5);
+      WireMessage h = v.message(5);
       histo = Optional.of(new Histo(h.doubleValue(1), h.doubleValue(2), h.doubleValue(3), h.doubleValue(4),
           h.doubleValue(5), h.doubles(6), h.doubles(7)));
     }
@@ -200,32 +196,32 @@ final class TbEvents {
    * hparams plugin metadata. Types: 1 string, 2 bool, 3 float64; end status 1 is success.
    */
   static Hparams hparams(List<Event> events) {
-    Proto experiment = hparamsContent(events, "_hparams_/experiment").message(2);
-    Proto start = hparamsContent(events, "_hparams_/session_start_info").message(3);
-    Proto end = hparamsContent(events, "_hparams_/session_end_info").message(4);
+    WireMessage experiment = hparamsContent(events, "_hparams_/experiment").message(2);
+    WireMessage start = hparamsContent(events, "_hparams_/session_start_info").message(3);
+    WireMessage end = hparamsContent(events, "_hparams_/session_end_info").message(4);
     Map<String, Integer> types = new LinkedHashMap<>();
-    for (Proto info : experiment.messages(4)) {
+    for (WireMessage info : experiment.messages(4)) {
       types.put(info.string(1), (int) info.varint(4));
     }
     List<String> metricTags = new ArrayList<>();
-    for (Proto info : experiment.messages(5)) {
-      Proto name = info.message(1);
+    for (WireMessage info : experiment.messages(5)) {
+      WireMessage name = info.message(1);
       assertEquals("", name.string(1), "metric group: the session's own run");
       metricTags.add(name.string(2));
     }
     Map<String, Object> values = new LinkedHashMap<>();
-    for (Proto entry : start.messages(1)) {
-      Proto v = entry.message(2);
+    for (WireMessage entry : start.messages(1)) {
+      WireMessage v = entry.message(2);
       Object value = v.has(2) ? (Object) v.doubleValue(2) : v.has(3) ? v.string(3) : (Object) (v.varint(4) != 0);
       values.put(entry.string(1), value);
     }
     return new Hparams(types, metricTags, values, (int) end.varint(1));
   }
 
-  private static Proto hparamsContent(List<Event> events, String tag) {
+  private static WireMessage hparamsContent(List<Event> events, String tag) {
     List<Value> found = valuesOf(events, tag);
     assertEquals(1, found.size(), tag + " must be written once");
     assertEquals("hparams", found.get(0).pluginName(), tag);
-    return Proto.parse(found.get(0).pluginContent());
+    return WireMessage.parse(found.get(0).pluginContent());
   }
 }

@@ -21,10 +21,8 @@ import mockwebserver3.MockWebServer;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainer4j.core.TrainerControl;
-import org.trainer4j.core.TrainerState;
 import org.trainer4j.core.TrainingArguments;
-import org.trainer4j.core.callback.CallbackContext;
+import org.trainer4j.testkit.CallbackDriver;
 
 /**
  * The API key must reach the server's Authorization header and nothing else: no log line, exception,
@@ -95,10 +93,9 @@ class ApiKeyLeakTest {
     assertTrue(fromNetrc.hasApiKey());
     keep(fromNetrc);
     WandbCallback callback = new WandbCallback(fromNetrc);
-    TrainingArguments args = TrainingArguments.builder().outputDir(dir.resolve("out").toString()).build();
-    callback.onTrainBegin(args, new TrainerState(), new TrainerControl(), CallbackContext.empty());
-    callback.onLog(args, new TrainerState(), new TrainerControl(), CallbackContext.empty().withLogs(Map.of("loss", 1.0)));
-    callback.onTrainEnd(args, new TrainerState(), new TrainerControl(), CallbackContext.empty());
+    TrainingArguments args = TrainingArguments.builder().outputDir(dir.resolve("out").toString()).saveStrategy("no")
+        .loggingSteps(1).build();
+    CallbackDriver.builder(args).trainExamples(16).callbacks(callback).build().train();
     keep(callback.run().orElseThrow());
 
     // 4. Exceptions: a malformed key, a run folder that cannot be created.

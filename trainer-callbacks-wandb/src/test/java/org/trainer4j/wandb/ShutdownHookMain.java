@@ -1,15 +1,17 @@
 package org.trainer4j.wandb;
 
 import java.nio.file.Path;
-import java.util.Map;
 import org.trainer4j.core.TrainerControl;
 import org.trainer4j.core.TrainerState;
 import org.trainer4j.core.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
+import org.trainer4j.core.callback.TrainerCallback;
+import org.trainer4j.testkit.CallbackDriver;
 
 /**
- * A program for {@link ShutdownHookTest}, run in its own JVM: a training that crashes ({@code crash}),
- * or one that ends without finishing its run ({@code ended}).
+ * A program for {@link ShutdownHookTest}, run in its own JVM: a three-step training, driven by the test
+ * kit, that crashes at the end of its epoch ({@code crash}), or one that ends without finishing its run
+ * ({@code ended}). Neither closes the callback.
  */
 public final class ShutdownHookMain {
   private ShutdownHookMain() {}
@@ -17,19 +19,18 @@ public final class ShutdownHookMain {
   public static void main(String[] argv) {
     Path dir = Path.of(argv[0]);
     boolean crash = argv[1].equals("crash");
-    TrainingArguments args = TrainingArguments.builder().outputDir(dir.resolve("out").toString()).build();
-    TrainerState state = new TrainerState();
-    TrainerControl control = new TrainerControl();
+    TrainingArguments args = TrainingArguments.builder().outputDir(dir.resolve("out").toString())
+        .perDeviceTrainBatchSize(1).numTrainEpochs(1).loggingSteps(1).saveStrategy("no").build();
     WandbCallback callback = new WandbCallback(WandbSettings.builder().mode(WandbMode.OFFLINE).directory(dir)
         .runId("hook1234").build(), false);
-    callback.onTrainBegin(args, state, control, CallbackContext.empty());
-    for (int step = 1; step <= 3; step++) {
-      state.setGlobalStep(step);
-      callback.onLog(args, state, control, CallbackContext.empty().withLogs(Map.of("loss", 1.0 / step)));
-    }
-    if (crash) {
-      throw new IllegalStateException("the training failed");
-    }
-    callback.onTrainEnd(args, state, control, CallbackContext.empty());
+    TrainerCallback failing = new TrainerCallback() {
+      @Override
+      public void onEpochEnd(TrainingArguments a, TrainerState s, TrainerControl c, CallbackContext x) {
+        if (crash) {
+          throw new IllegalStateException("the training failed");
+        }
+      }
+    };
+    CallbackDriver.builder(args).trainExamples(3).callbacks(callback, failing).build().train();
   }
 }

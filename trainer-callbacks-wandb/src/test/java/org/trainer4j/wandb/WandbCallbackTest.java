@@ -2,6 +2,7 @@ package org.trainer4j.wandb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.trainer4j.wandb.TestRuns.row;
 
@@ -22,37 +23,40 @@ import org.trainer4j.core.TrainerControl;
 import org.trainer4j.core.TrainerState;
 import org.trainer4j.core.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
+import org.trainer4j.core.callback.CallbackException;
 import org.trainer4j.core.callback.Integrations;
+import org.trainer4j.core.callback.TrainerCallback;
+import org.trainer4j.testkit.CallbackDriver;
+import org.trainer4j.testkit.WireMessage;
 import org.trainer4j.wandb.WandbFileReader.Rec;
 
-/** The callback driven event by event, as the Trainer drives it, writing offline runs. */
+/** The callback driven through runs by the test kit (as the Trainer drives it), writing offline runs. */
 class WandbCallbackTest {
   @TempDir Path dir;
 
-  private final TrainingArguments args = TrainingArguments.builder().outputDir("out").runName("hf-style")
-      .learningRate(0.001).build();
-  private final TrainerControl control = new TrainerControl();
+  private final TrainingArguments args = baseArgs().build();
+
+  private static TrainingArguments.Builder baseArgs() {
+    return TrainingArguments.builder().outputDir("out").runName("hf-style").learningRate(0.001);
+  }
+
+  /** Batches of 4, one epoch, no checkpoints: {@code trainExamples(40)} gives ten steps. */
+  private static TrainingArguments.Builder runArgs() {
+    return baseArgs().perDeviceTrainBatchSize(4).perDeviceEvalBatchSize(4).numTrainEpochs(1).saveStrategy("no");
+  }
 
   private WandbCallback callback() {
     return new WandbCallback(TestRuns.offline(dir).build());
   }
 
-  private static TrainerState state(int globalStep) {
-    TrainerState state = new TrainerState();
-    state.setGlobalStep(globalStep);
-    return state;
-  }
-
   @Test
   void rowsAreNamespacedAndCarryTheGlobalStepAndEndOfTrainingFiguresGoToTheSummary() throws Exception {
     WandbCallback callback = callback();
-    CallbackContext context = CallbackContext.empty();
-    callback.onTrainBegin(args, state(0), control, context);
-    callback.onLog(args, state(5), control, context.withLogs(row("loss", 0.7, "learning_rate", 1e-3, "epoch", 0.5)));
-    callback.onLog(args, state(10), control, context.withLogs(row("eval_loss", 0.6, "eval_accuracy", 0.8, "epoch", 1.0)));
-    callback.onLog(args, state(10), control, context.withLogs(row("train_runtime", 3.25, "train_samples_per_second", 100.0,
-        "train_steps_per_second", 3.0, "total_flos", 1.0e6, "train_loss", 0.65, "epoch", 1.0)));
-    callback.onTrainEnd(args, state(10), control, context);
+    // Ten steps: training rows at 5 and 10, an evaluation at 10, then the end-of-training row.
+    CallbackDriver driver = CallbackDriver.builder(runArgs().loggingSteps(5).evalStrategy("epoch").build())
+        .trainExamples(40).evalExamples(8).trainLoss(step -> 0.75).evalLoss(step -> 0.6)
+        .evalMetrics(state -> Map.of("accuracy", 0.8)).callbacks(callback).build();
+    driver.train();
     WandbRun run = callback.run().orElseThrow();
     assertFalse(run.isFinished(), "the run stays open for evaluate() and predict() rows, as HF's");
     callback.close();
@@ -60,22 +64,23 @@ class WandbCallbackTest {
 
     List<Rec> records = WandbFileReader.read(run.file().orElseThrow());
     List<Map<String, String>> rows = WandbFileReader.historyRows(records);
-    assertEquals(3, rows.size());
-    assertEquals(List.of("train/loss", "train/learning_rate", "train/epoch", "train/global_step"),
-        List.copyOf(rows.get(0).keySet()).subList(0, 4));
-    assertEquals("5", rows.get(0).get("train/global_step"));
-    assertEquals(List.of("eval/loss", "eval/accuracy", "train/epoch", "train/global_step"),
-        List.copyOf(rows.get(1).keySet()).subList(0, 4));
+    assertEquals(List.of("5", "10", "10", "10"), rows.stream().map(r -> r.get("train/global_step")).toList());
+    assertEquals(List.of("train/loss", "train/grad_norm", "train/learning_rate", "train/epoch", "train/global_step"),
+        List.copyOf(rows.get(0).keySet()).subList(0, 5));
+    assertEquals("0.75", rows.get(0).get("train/loss"));
+    assertEquals(List.of("eval/loss", "eval/accuracy", "eval/runtime", "eval/samples_per_second",
+        "eval/steps_per_second", "train/epoch", "train/global_step"), List.copyOf(rows.get(2).keySet()).subList(0, 7));
     // The last row holds only the epoch: the end-of-training figures are summary values.
     assertEquals(List.of("train/epoch", "train/global_step", "_runtime", "_timestamp", "_step"),
-        List.copyOf(rows.get(2).keySet()));
+        List.copyOf(rows.get(3).keySet()));
     Map<String, String> summary = WandbFileReader.summary(records);
-    assertEquals("3.25", summary.get("train_runtime"));
-    assertEquals("100.0", summary.get("train_samples_per_second"));
-    assertEquals("3.0", summary.get("train_steps_per_second"));
-    assertEquals("1000000.0", summary.get("total_flos"));
-    assertEquals("0.65", summary.get("train_loss"));
+    assertEquals("0.5", summary.get("train_runtime"));          // the kit's 0.05 s per step, ten steps
+    assertEquals("80.0", summary.get("train_samples_per_second"));
+    assertEquals("20.0", summary.get("train_steps_per_second"));
+    assertEquals("2400000.0", summary.get("total_flos"));       // 6 x 10,000 parameters x 40 examples
+    assertEquals("0.75", summary.get("train_loss"));
     assertEquals("0.6", summary.get("eval/loss"));
+    assertEquals("0.8", summary.get("eval/accuracy"));
     WireMessage exit = records.stream().filter(r -> r.type().equals("exit")).findFirst().orElseThrow().body();
     assertEquals(0, exit.varint(1));
 
@@ -91,7 +96,8 @@ class WandbCallbackTest {
       model.setBlock(block);
       block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 4));
       WandbCallback callback = callback();
-      callback.onTrainBegin(args, state(0), control, CallbackContext.empty().withModel(model));
+      // The kit's context has no model, so this one event is called by hand with a real one.
+      callback.onTrainBegin(args, new TrainerState(), new TrainerControl(), CallbackContext.empty().withModel(model));
       callback.finish(0);
       List<Rec> records = WandbFileReader.read(callback.run().orElseThrow().file().orElseThrow());
       Map<String, String> config = records.get(1).body().messages(1).stream()
@@ -110,38 +116,54 @@ class WandbCallbackTest {
   @Test
   void closingDuringATrainingThatNeverEndedFinishesTheRunAsFailed() throws Exception {
     WandbCallback callback = callback();
-    callback.onTrainBegin(args, state(0), control, CallbackContext.empty());
-    callback.onLog(args, state(1), control, CallbackContext.empty().withLogs(row("loss", 0.7, "epoch", 0.1)));
+    TrainerCallback failing = new TrainerCallback() {
+      @Override
+      public void onStepEnd(TrainingArguments a, TrainerState s, TrainerControl c, CallbackContext x) {
+        if (s.globalStep() == 2) {
+          throw new IllegalStateException("out of patience");
+        }
+      }
+    };
+    CallbackDriver driver = CallbackDriver.builder(runArgs().loggingSteps(1).build()).trainExamples(40)
+        .callbacks(callback, failing).build();
+    assertThrows(CallbackException.class, driver::train);
     callback.close(); // what Trainer.close() does when train() threw
     List<Rec> records = WandbFileReader.read(callback.run().orElseThrow().file().orElseThrow());
     WireMessage exit = records.stream().filter(r -> r.type().equals("exit")).findFirst().orElseThrow().body();
     assertEquals(1, exit.varint(1));
+    assertEquals(List.of("1"), WandbFileReader.historyRows(records).stream().map(r -> r.get("train/global_step"))
+        .toList(), "the row of step 1, logged before step 2 failed, is kept");
   }
 
   @Test
   void predictMetricsAreLoggedUnderTest() throws Exception {
     WandbCallback callback = callback();
-    callback.onTrainBegin(args, state(0), control, CallbackContext.empty());
-    callback.onTrainEnd(args, state(8), control, CallbackContext.empty());
+    // Eight steps without training rows: only the end-of-training row (its epoch) is in the history.
+    CallbackDriver driver = CallbackDriver.builder(runArgs().loggingStrategy("no").build()).trainExamples(32)
+        .testExamples(8).evalLoss(step -> 0.4).callbacks(callback).build();
+    driver.train();
     assertFalse(callback.run().orElseThrow().isFinished(), "the run stays open after training");
-    callback.onPredict(args, state(8), control, CallbackContext.empty().withMetrics(row("test_loss", 0.4, "test_f1", 0.9)));
+    driver.predict(row("f1", 0.9));
     FinishReport report = callback.finish(0).orElseThrow();
     List<Map<String, String>> rows = WandbFileReader.historyRows(WandbFileReader.read(
         callback.run().orElseThrow().file().orElseThrow()));
-    assertEquals(1, report.rowsLogged());
-    assertEquals("0.4", rows.get(0).get("test/loss"));
-    assertEquals("0.9", rows.get(0).get("test/f1"));
-    assertEquals("8", rows.get(0).get("train/global_step"));
+    assertEquals(2, report.rowsLogged());
+    assertEquals(2, rows.size());
+    Map<String, String> test = rows.get(1);
+    assertEquals("0.4", test.get("test/loss"));
+    assertEquals("0.9", test.get("test/f1"));
+    assertEquals("8", test.get("train/global_step"));
   }
 
   @Test
   void predictAfterAFinishedRunStartsANewRunWithItsOwnId() throws Exception {
     WandbCallback callback = new WandbCallback(TestRuns.offline(dir).build(), true);
-    callback.onTrainBegin(args, state(0), control, CallbackContext.empty());
-    callback.onTrainEnd(args, state(8), control, CallbackContext.empty());
+    CallbackDriver driver = CallbackDriver.builder(runArgs().build()).trainExamples(32).testExamples(8)
+        .callbacks(callback).build();
+    driver.train();
     assertTrue(callback.run().orElseThrow().isFinished(), "finishOnTrainEnd=true finishes at train end");
     String first = callback.run().orElseThrow().runId();
-    callback.onPredict(args, state(8), control, CallbackContext.empty().withMetrics(row("test_loss", 0.4)));
+    driver.predict();
     String second = callback.run().orElseThrow().runId();
     assertFalse(first.equals(second));
     callback.finish(0);
@@ -149,13 +171,14 @@ class WandbCallbackTest {
 
   @Test
   void onlyWorldProcessZeroReports() throws Exception {
-    TrainerState other = TrainerState.fromJson(new TrainerState().toJson()
-        .replace("\"is_world_process_zero\": true", "\"is_world_process_zero\": false"));
-    assertFalse(other.isWorldProcessZero());
     WandbCallback callback = callback();
-    callback.onTrainBegin(args, other, control, CallbackContext.empty());
-    callback.onLog(args, other, control, CallbackContext.empty().withLogs(row("loss", 1.0)));
-    callback.onTrainEnd(args, other, control, CallbackContext.empty());
+    CallbackDriver driver = CallbackDriver.builder(runArgs().loggingSteps(1).build()).trainExamples(8)
+        .testExamples(4).worldProcessZero(false).callbacks(callback).build();
+    driver.train();
+    driver.predict();
+    assertFalse(driver.state().isWorldProcessZero());
+    assertFalse(driver.recorder().logs().isEmpty(), "rows were logged");
+    callback.close();
     assertTrue(callback.run().isEmpty());
     assertFalse(Files.exists(dir.resolve("wandb")));
   }
@@ -165,9 +188,9 @@ class WandbCallbackTest {
     assertTrue(Integrations.available(getClass().getClassLoader()).get("wandb") instanceof WandbCallbackProvider);
     WandbCallbackProvider provider = new WandbCallbackProvider(Map.of("WANDB_MODE", "offline",
         "WANDB_DIR", dir.toString(), "WANDB_RUN_ID", "prov1234"));
-    WandbCallback callback = (WandbCallback) provider.create(args);
-    callback.onTrainBegin(args, state(0), control, CallbackContext.empty());
-    callback.onTrainEnd(args, state(0), control, CallbackContext.empty());
+    TrainingArguments runArgs = runArgs().build();
+    WandbCallback callback = (WandbCallback) provider.create(runArgs);
+    CallbackDriver.builder(runArgs).trainExamples(8).callbacks(callback).build().train();
     callback.close();
     assertTrue(callback.run().orElseThrow().directory().orElseThrow().getFileName().toString().endsWith("-prov1234"));
   }

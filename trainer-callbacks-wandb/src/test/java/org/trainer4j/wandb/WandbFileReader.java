@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import org.trainer4j.testkit.WireMessage;
 
 /**
  * Reads a {@code .wandb} file the way {@code wandb sync} does, written for the tests from the format's

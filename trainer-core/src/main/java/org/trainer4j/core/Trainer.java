@@ -43,6 +43,7 @@ import org.trainer4j.core.metrics.ComputeMetrics;
 import org.trainer4j.core.checkpoint.Checkpoints;
 import org.trainer4j.core.checkpoint.ModelWeights;
 import org.trainer4j.core.metrics.EvalPrediction;
+import org.trainer4j.core.metrics.MetricRows;
 import org.trainer4j.core.optim.Gradients;
 import org.trainer4j.core.optim.LrScheduler;
 import org.trainer4j.core.optim.NamedParameter;
@@ -243,7 +244,7 @@ public final class Trainer implements AutoCloseable {
    * @return the metrics, including {@code epoch}
    */
   public Map<String, Object> evaluate(TrainerDataset dataset, Collection<String> ignoreKeys, String metricKeyPrefix) {
-    checkPrefix(metricKeyPrefix);
+    MetricRows.checkPrefix(metricKeyPrefix);
     DataLoader loader = evalLoader(dataset);
     Map<String, Object> metrics = predictionMetrics(loader, ignoreKeys, metricKeyPrefix).metrics();
     Map<String, Object> logged = log(metrics);
@@ -261,7 +262,7 @@ public final class Trainer implements AutoCloseable {
    * and {@code test_}-prefixed metrics. Fires {@code onPredict}; the metrics are not logged (as HF).
    */
   public PredictionOutput predict(TrainerDataset dataset, Collection<String> ignoreKeys, String metricKeyPrefix) {
-    checkPrefix(metricKeyPrefix);
+    MetricRows.checkPrefix(metricKeyPrefix);
     DataLoader loader = evalLoader(dataset);
     PredictionRun run = predictionMetrics(loader, ignoreKeys, metricKeyPrefix);
     fire(Event.ON_PREDICT, context.withDataLoaders(context.trainDataLoader().orElse(null), loader).withMetrics(run.metrics()));
@@ -276,14 +277,9 @@ public final class Trainer implements AutoCloseable {
    * @return the row as logged (with {@code epoch})
    */
   public Map<String, Object> log(Map<String, ?> logs) {
-    Map<String, Object> row = new LinkedHashMap<>(logs);
-    row.put("epoch", state.epoch());
-    Map<String, Object> history = new LinkedHashMap<>(row);
-    history.put("step", state.globalStep());
-    state.appendOwnedLog(history); // runs at every logged step: one copy of the row for the history, not two
-    CallbackContext logContext = context.withLogs(row);
-    fire(Event.ON_LOG, logContext);
-    return logContext.logs();
+    Map<String, Object> row = state.recordLog(logs);
+    fire(Event.ON_LOG, context.withLogs(row));
+    return row;
   }
 
   // ---- training ----
@@ -339,7 +335,7 @@ public final class Trainer implements AutoCloseable {
     }
     for (Path p : old) {
       LOG.info("overwrite_output_dir=true: deleting {}", p);
-      Checkpoints.deleteTree(p);
+      Checkpoints.delete(p);
     }
   }
 
@@ -393,8 +389,7 @@ public final class Trainer implements AutoCloseable {
     private final Optimizer optimizer;
     private final LrScheduler scheduler;
     private final long parameterCount;
-    private double loggedLossSum;
-    private double totalLoss;
+    private final LossTracker losses = new LossTracker(args.loggingNanInfFilter());
     private int lastLoggedStep;
     private Double gradNorm;
     private double learningRate;
@@ -420,8 +415,7 @@ public final class Trainer implements AutoCloseable {
         try {
           CheckpointState.loadOptimizer(checkpoint, optimizer, scheduler);
           LoopState saved = LoopState.read(loop);
-          loggedLossSum = saved.loggedLossSum();
-          totalLoss = saved.totalLoss();
+          losses.restore(saved.losses());
           lastLoggedStep = saved.lastLoggedStep();
           learningRate = saved.learningRate();
           gradNorm = saved.gradNorm();
@@ -470,9 +464,9 @@ public final class Trainer implements AutoCloseable {
           if (step == windowStart) {
             fire(Event.ON_STEP_BEGIN);
           }
-          float stepLoss = forwardBackward(loader.batchIndices(order, step), windowSize, step - windowStart);
-          addStepLoss(stepLoss, windowSize);
+          losses.addMicroBatch(forwardBackward(loader.batchIndices(order, step), windowSize, step - windowStart));
           if (step - windowStart == windowSize - 1) {
+            losses.endStep();
             optimizerStep();
             state.setEpoch(epoch + (double) (step + 1) / batches);
             fire(Event.ON_STEP_END);
@@ -494,9 +488,8 @@ public final class Trainer implements AutoCloseable {
       if (args.loadBestModelAtEnd()) {
         loadBestModel();
       }
-      totalLoss += loggedLossSum;
-      double trainLoss = totalLoss / Math.max(state.globalStep(), 0.001);
-      Map<String, Object> metrics = SpeedMetrics.of("train", start, numTrainSamples(), plan.maxSteps());
+      double trainLoss = losses.trainLoss(state.globalStep());
+      Map<String, Object> metrics = MetricRows.speed("train", secondsSince(start), numTrainSamples(), plan.maxSteps());
       metrics.put("total_flos", state.totalFlos());
       metrics.put("train_loss", trainLoss);
       log(metrics);
@@ -527,15 +520,6 @@ public final class Trainer implements AutoCloseable {
       }
     }
 
-    /** Adds a micro-batch's share of its window's mean loss to the sum logged next. */
-    private void addStepLoss(float stepLoss, int windowSize) {
-      if (args.loggingNanInfFilter() && !Float.isFinite(stepLoss)) {
-        loggedLossSum += loggedLossSum / (1 + state.globalStep() - lastLoggedStep);
-      } else {
-        loggedLossSum += stepLoss / (double) windowSize;
-      }
-    }
-
     private void optimizerStep() {
       gradNorm = args.maxGradNorm() > 0 ? Gradients.clipByGlobalNorm(parameters, args.maxGradNorm()) : null;
       fire(Event.ON_PRE_OPTIMIZER_STEP);
@@ -549,14 +533,19 @@ public final class Trainer implements AutoCloseable {
 
     private void maybeLogSaveEvaluate() {
       if (control.shouldLog() && state.globalStep() > lastLoggedStep) {
+        LossTracker.Logged loss = losses.takeLog();
         Map<String, Object> logs = new LinkedHashMap<>();
-        logs.put("loss", round(loggedLossSum / (state.globalStep() - lastLoggedStep), 4));
+        logs.put("loss", MetricRows.round(loss.meanLoss(), 4));
+        if (loss.nonFiniteLosses() > 0) {
+          // Said in the row itself, so a NaN-ridden window never passes for a normal one.
+          logs.put("nonfinite_losses", loss.nonFiniteLosses());
+          LOG.warn("{} micro-batch losses between steps {} and {} were NaN or infinite{}", loss.nonFiniteLosses(),
+              lastLoggedStep + 1, state.globalStep(), Double.isNaN(loss.meanLoss()) ? " (all of them)" : " and were left out");
+        }
         if (gradNorm != null) {
           logs.put("grad_norm", gradNorm);
         }
         logs.put("learning_rate", learningRate);
-        totalLoss += loggedLossSum;
-        loggedLossSum = 0;
         lastLoggedStep = state.globalStep();
         log(logs);
       }
@@ -588,7 +577,7 @@ public final class Trainer implements AutoCloseable {
       Path folder = args.outputDir().resolve(Checkpoints.folderName(state.globalStep()));
       state.setStatefulCallbacks(CallbackStates.export(control, callbacks.callbacks()));
       BestModel.bestCheckpoint(args, state, folder).ifPresent(best -> state.setBestModelCheckpoint(best.toString()));
-      LoopState loopState = new LoopState(loggedLossSum, totalLoss, lastLoggedStep, learningRate, gradNorm,
+      LoopState loopState = new LoopState(losses.save(), lastLoggedStep, learningRate, gradNorm,
           epochFinished, args.seed(), dataSeed());
       try {
         Checkpoints.writeAtomically(folder, dir -> {
@@ -654,19 +643,9 @@ public final class Trainer implements AutoCloseable {
       }
     }
     result.meanLoss().ifPresent(l -> metrics.put(prefix + "_loss", l));
-    Map<String, Object> prefixed = new LinkedHashMap<>();
-    metrics.forEach((k, v) -> {
-      if (k.startsWith(prefix + "_")) {
-        prefixed.put(k, v);
-      }
-    });
-    metrics.forEach((k, v) -> {
-      if (!k.startsWith(prefix + "_")) {
-        prefixed.put(prefix + "_" + k, v);
-      }
-    });
+    Map<String, Object> prefixed = MetricRows.prefixed(metrics, prefix);
     int steps = (int) Math.ceil((double) result.numSamples() / args.perDeviceEvalBatchSize());
-    prefixed.putAll(SpeedMetrics.of(prefix, start, result.numSamples(), steps));
+    prefixed.putAll(MetricRows.speed(prefix, secondsSince(start), result.numSamples(), steps));
     return new PredictionRun(result, prefixed);
   }
 
@@ -711,22 +690,12 @@ public final class Trainer implements AutoCloseable {
     callbacks.fire(event, args, state, control, eventContext);
   }
 
-  private static void checkPrefix(String prefix) {
-    if (prefix == null || prefix.isBlank() || prefix.contains("/")) {
-      throw new IllegalArgumentException("metric_key_prefix=" + prefix
-          + " is not allowed; use a plain word such as eval or test");
-    }
+  private static double secondsSince(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
   }
 
   private int stepSeed(int globalStep, int microIndex) {
     return (int) (Seeds.mix(Seeds.mix(args.seed(), globalStep), microIndex) & Integer.MAX_VALUE);
-  }
-
-  static double round(double value, int places) {
-    if (!Double.isFinite(value)) {
-      return value;
-    }
-    return new java.math.BigDecimal(value).setScale(places, java.math.RoundingMode.HALF_EVEN).doubleValue();
   }
 
   /** Builds a {@link Trainer}; {@code model} and {@code loss} are required. */

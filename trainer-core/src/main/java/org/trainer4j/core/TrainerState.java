@@ -104,6 +104,12 @@ public final class TrainerState {
   public void setBestMetric(double v) { bestMetric = v; }
   public void setBestGlobalStep(int v) { bestGlobalStep = v; }
   public void setBestModelCheckpoint(String v) { bestModelCheckpoint = v; }
+  /** Marks this process's rank (distributed runs; a single process is both zeros). */
+  public void setProcessZero(boolean local, boolean world) {
+    isLocalProcessZero = local;
+    isWorldProcessZero = world;
+  }
+
   public void setHyperParamSearch(boolean v) { isHyperParamSearch = v; }
   public void setTrialName(String v) { trialName = v; }
   public void setTrialParams(Map<String, ?> v) { trialParams = castMap(PyJson.normalize(v)); }
@@ -117,9 +123,22 @@ public final class TrainerState {
     appendOwnedLog(new LinkedHashMap<>(row));
   }
 
-  /** Appends a row the caller made for the history and no longer touches, without copying it again. */
-  void appendOwnedLog(Map<String, Object> row) {
+  /** Appends a row made for the history and not touched afterwards, without copying it again. */
+  private void appendOwnedLog(Map<String, Object> row) {
     logHistory.add(Collections.unmodifiableMap(row));
+  }
+
+  /**
+   * HF's {@code Trainer.log} bookkeeping: the row with {@code epoch} added (what {@code onLog} gets),
+   * appended to {@link #logHistory()} with {@code step} as well.
+   */
+  public Map<String, Object> recordLog(Map<String, ?> logs) {
+    Map<String, Object> row = new LinkedHashMap<>(logs);
+    row.put("epoch", epoch());
+    Map<String, Object> history = new LinkedHashMap<>(row);
+    history.put("step", globalStep());
+    appendOwnedLog(history); // runs at every logged step: one copy of the row for the history, not two
+    return Collections.unmodifiableMap(row);
   }
 
   /**

@@ -1,6 +1,8 @@
 package org.trainer4j.examples;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.example.trainer4j.csv.CsvLoggerCallback;
@@ -29,8 +31,11 @@ final class Locations {
         where.put("Metrics CSV", csv.file().toString());
       }
     }
-    where.put("Checkpoints", Checkpoints.list(trainer.args().outputDir()).stream()
-        .map(p -> p.getFileName().toString()).collect(Collectors.joining(", ", trainer.args().outputDir() + "/{", "}")));
+    List<Path> checkpoints = Checkpoints.list(trainer.args().outputDir());
+    if (!checkpoints.isEmpty()) {
+      where.put("Checkpoints", checkpoints.stream().map(p -> p.getFileName().toString())
+          .collect(Collectors.joining(", ", trainer.args().outputDir() + "/{", "}")));
+    }
     trainer.state().bestModelCheckpoint().ifPresent(best -> where.put("Best checkpoint", best + " (loaded at the end)"));
     return where;
   }

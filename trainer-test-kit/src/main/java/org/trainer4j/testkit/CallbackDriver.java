@@ -1,7 +1,6 @@
 package org.trainer4j.testkit;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import org.trainer4j.core.callback.Event;
 import org.trainer4j.core.callback.Integrations;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.callback.TrainerCallbackProvider;
+import org.trainer4j.core.metrics.MetricRows;
 
 /**
  * Drives callbacks through the events of a Trainer run without a model, so a plugin can be tested in
@@ -150,7 +150,7 @@ public final class CallbackDriver {
   /** One {@code onPredictionStep} per batch, then the metrics, as the Trainer's prediction loop. */
   private Map<String, Object> runPrediction(MetricsFunction computed, String prefix, int examples, int batches,
       String operation, String howToGiveExamples) {
-    SyntheticMetrics.checkPrefix(prefix);
+    MetricRows.checkPrefix(prefix);
     if (batches == 0) {
       throw new IllegalStateException(operation + "() needs examples to run over: give them to"
           + " CallbackDriver.builder(args)." + howToGiveExamples);
@@ -169,13 +169,9 @@ public final class CallbackDriver {
    * @return the row as logged (with {@code epoch})
    */
   public Map<String, Object> log(Map<String, ?> logs) {
-    Map<String, Object> row = new LinkedHashMap<>(logs);
-    row.put("epoch", state.epoch());
-    Map<String, Object> history = new LinkedHashMap<>(row);
-    history.put("step", state.globalStep());
-    state.appendLog(history);
+    Map<String, Object> row = state.recordLog(logs);
     fire(Event.ON_LOG, CallbackContext.empty().withLogs(row));
-    return Collections.unmodifiableMap(row);
+    return row;
   }
 
   /** The arguments of the run. */

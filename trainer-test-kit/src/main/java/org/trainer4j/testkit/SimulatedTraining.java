@@ -18,6 +18,7 @@ import org.trainer4j.core.args.SaveStrategy;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.callback.Event;
 import org.trainer4j.core.checkpoint.Checkpoints;
+import org.trainer4j.core.metrics.MetricRows;
 import org.trainer4j.core.optim.LrScheduler;
 import org.trainer4j.core.optim.Optimizers;
 
@@ -94,7 +95,7 @@ final class SimulatedTraining {
     totalLoss += loggedLossSum;
     double trainLoss = totalLoss / Math.max(state.globalStep(), 0.001);
     double runtime = Math.max(state.globalStep(), 1) * shape.secondsPerStep();
-    Map<String, Object> metrics = SyntheticMetrics.speed("train", runtime, numTrainSamples(), plan.maxSteps());
+    Map<String, Object> metrics = MetricRows.speed("train", runtime, numTrainSamples(), plan.maxSteps());
     metrics.put("total_flos", state.totalFlos());
     metrics.put("train_loss", trainLoss);
     driver.log(metrics);
@@ -125,7 +126,7 @@ final class SimulatedTraining {
   private void maybeLogSaveEvaluate() {
     if (control.shouldLog() && state.globalStep() > lastLoggedStep) {
       Map<String, Object> logs = new LinkedHashMap<>();
-      logs.put("loss", SyntheticMetrics.round(loggedLossSum / (state.globalStep() - lastLoggedStep), 4));
+      logs.put("loss", MetricRows.round(loggedLossSum / (state.globalStep() - lastLoggedStep), 4));
       if (gradNorm != null) {
         logs.put("grad_norm", gradNorm);
       }

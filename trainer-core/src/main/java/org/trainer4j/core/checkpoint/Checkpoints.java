@@ -91,7 +91,7 @@ public final class Checkpoints {
       writer.write(temporary);
       syncTree(temporary);
       if (Files.exists(target)) {
-        deleteTree(target); // a save at the same step again (e.g. after a resume) replaces the old one
+        delete(target); // a save at the same step again replaces the old one
       }
       try {
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
@@ -148,7 +148,7 @@ public final class Checkpoints {
     for (int i = 0; i < toDelete; i++) {
       Path p = deletable.get(i);
       LOG.info("Deleting older checkpoint {} due to save_total_limit={}", p, limit);
-      deleteTree(p);
+      delete(p);
       deleted.add(p);
     }
     return deleted;
@@ -156,6 +156,20 @@ public final class Checkpoints {
 
   private static boolean sameFile(Path a, Path b) {
     return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+  }
+
+  /**
+   * Deletes a checkpoint folder so that a crash part-way never leaves a {@code checkpoint-N} with files
+   * missing: it is first renamed to a temporary name (which {@link #removeInterruptedSaves} cleans up).
+   */
+  public static void delete(Path checkpoint) {
+    Path doomed = checkpoint.resolveSibling(TEMPORARY_PREFIX + checkpoint.getFileName() + "-deleted-" + System.nanoTime());
+    try {
+      Files.move(checkpoint, doomed, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete checkpoint " + checkpoint, e);
+    }
+    deleteTree(doomed);
   }
 
   /** Deletes a folder and everything in it. */

@@ -201,6 +201,33 @@ class CheckpointTest {
   }
 
   @Test
+  void earlyStoppingsCounterIsSavedAndRestoredOnResume() throws IOException {
+    // accuracy reaches 1.0 and stays: no evaluation after that improves, so the counter climbs.
+    TrainingArguments.Builder args = baseArgs(dir).learningRate(5e-2).maxSteps(12).saveSteps(1)
+        .evalStrategy("steps").evalSteps(1).metricForBestModel("accuracy").restoreCallbackStatesFromCheckpoint(true);
+    int counterAtStep;
+    try (Model model = Fixtures.mlp(4)) {
+      EarlyStoppingCallback stopper = new EarlyStoppingCallback(100, 0.0);
+      trainer(model, args.build(), stopper).train();
+      counterAtStep = stopper.patienceCounter();
+    }
+    assertTrue(counterAtStep > 0, "the metric stopped improving during the run");
+    Path resumed = dir.resolve("resumed");
+    copyTree(dir.resolve("checkpoint-8"), resumed.resolve("checkpoint-8"));
+    TrainerState at8 = TrainerState.loadFromJson(resumed.resolve("checkpoint-8/trainer_state.json"));
+    Map<?, ?> saved = (Map<?, ?>) ((Map<?, ?>) at8.statefulCallbacks().get("EarlyStoppingCallback")).get("attributes");
+    int counterAt8 = ((Number) saved.get("early_stopping_patience_counter")).intValue();
+    assertTrue(counterAt8 > 0, "the checkpoint holds a counter worth restoring");
+    try (Model model = Fixtures.mlp(4)) {
+      EarlyStoppingCallback fresh = new EarlyStoppingCallback(100, 0.0);
+      Trainer t = trainer(model, args.outputDir(resumed.toString()).build(), fresh);
+      t.train(true);
+      assertEquals(counterAtStep, fresh.patienceCounter(),
+          "restored at " + counterAt8 + " from checkpoint-8, then counted like the uninterrupted run");
+    }
+  }
+
+  @Test
   void earlyStoppingWithoutAMetricFailsAtTrainBegin() {
     try (Model model = Fixtures.mlp(4)) {
       Trainer t = trainer(model, baseArgs(dir).maxSteps(2).evalStrategy("steps").evalSteps(1).build(),

@@ -105,7 +105,8 @@ class KillAndResumeTest {
       return false;
     }
     try (Stream<Path> s = Files.list(out)) {
-      return s.anyMatch(p -> p.getFileName().toString().startsWith(Checkpoints.TEMPORARY_PREFIX));
+      return s.map(p -> p.getFileName().toString())
+          .anyMatch(n -> n.startsWith(Checkpoints.TEMPORARY_PREFIX) && !n.contains("-deleted-"));
     }
   }
 
