@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.trainer4j.benchmarks.harness.TrainerLoop.Console;
 import org.trainer4j.benchmarks.harness.TrainerLoop.Integrations;
 
@@ -111,15 +112,8 @@ final class LoopOverhead {
   Comparison wholeRuns(int pairs, boolean withIntegrations) {
     LoopSettings settings = withIntegrations ? everyStep : everyFifty;
     Integrations integrations = withIntegrations ? Integrations.TENSORBOARD_AND_WANDB : Integrations.NONE;
-    List<LoopResult> a = new ArrayList<>();
-    List<LoopResult> b = new ArrayList<>();
-    long compiling = JitClock.millis();
-    for (int i = 0; i < pairs; i++) {
-      a.add(plain());
-      b.add(trainer(settings, integrations));
-      report("whole runs", withIntegrations, i, a.get(i), b.get(i));
-    }
-    return new Comparison(List.copyOf(a), List.copyOf(b), JitClock.millis() - compiling);
+    return pairs(pairs, withIntegrations, "whole runs",
+        () -> new LoopResult[] {plain(), trainer(settings, integrations)});
   }
 
   /** Measurement 1 or 2 with the two loops interleaved slice by slice. */
@@ -131,15 +125,20 @@ final class LoopOverhead {
   Comparison interleaved(int pairs, boolean withIntegrations, Console console) {
     LoopSettings settings = withIntegrations ? everyStep : everyFifty;
     Integrations integrations = withIntegrations ? Integrations.TENSORBOARD_AND_WANDB : Integrations.NONE;
+    return pairs(pairs, withIntegrations, console == Console.REMOVED ? "interleaved, console removed," : "interleaved",
+        () -> interleaved(settings, integrations, console));
+  }
+
+  /** Runs {@code count} pairs {a, b}, reporting each, and the JIT's compiling time meanwhile. */
+  private Comparison pairs(int count, boolean withIntegrations, String mode, Supplier<LoopResult[]> pair) {
     List<LoopResult> a = new ArrayList<>();
     List<LoopResult> b = new ArrayList<>();
     long compiling = JitClock.millis();
-    for (int i = 0; i < pairs; i++) {
-      LoopResult[] pair = interleaved(settings, integrations, console);
-      a.add(pair[0]);
-      b.add(pair[1]);
-      report(console == Console.REMOVED ? "interleaved, console removed," : "interleaved", withIntegrations, i, pair[0],
-          pair[1]);
+    for (int i = 0; i < count; i++) {
+      LoopResult[] ab = pair.get();
+      a.add(ab[0]);
+      b.add(ab[1]);
+      report(mode, withIntegrations, i, ab[0], ab[1]);
     }
     return new Comparison(List.copyOf(a), List.copyOf(b), JitClock.millis() - compiling);
   }

@@ -54,31 +54,16 @@ public final class MemoryRun {
     double budgetSeconds = Double.parseDouble(argv[1]);
     Path scratch = Path.of(argv[2]);
     Workload workload = Workload.tiny(1024);
-    TrainingArguments args = TrainingArguments.builder()
-        .outputDir(scratch.resolve("out"))
+    // Batch 1 and plain SGD keep the steps short; logging, clipping and the rest as in measurement 2.
+    TrainingArguments args = new LoopSettings(steps, 1, 1, 1.0, 1e-3).arguments(scratch.resolve("out")).toBuilder()
         .loggingDir(scratch.resolve("tensorboard"))
-        .maxSteps(steps)
-        .perDeviceTrainBatchSize(1)
-        .learningRate(1e-3)
         .optim("sgd")
-        .loggingSteps(1)
-        .evalStrategy("no")
-        .saveStrategy("no")
-        .reportTo("none")
-        .disableTqdm(true)
-        .seed(Workload.SEED)
         .build();
     WandbSettings wandbSettings = WandbSettings.builder().mode(WandbMode.OFFLINE).directory(scratch).silent(true).build();
     WandbCallback wandb = new WandbCallback(wandbSettings);
     Sampler sampler = new Sampler(wandb, steps, budgetSeconds);
     try (Model model = workload.newModel()) {
-      Trainer trainer = Trainer.builder()
-          .model(model)
-          .loss(workload.loss())
-          .args(args)
-          .trainDataset(workload.examples(), workload.collator())
-          .callbacks(new TensorBoardCallback(), wandb, sampler)
-          .build();
+      Trainer trainer = workload.trainer(model, args).callbacks(new TensorBoardCallback(), wandb, sampler).build();
       trainer.removeCallback(PrinterCallback.class);
       trainer.addCallback(new PrinterCallback(TrainerLoop.NULL_CONSOLE));
       long start = System.nanoTime();

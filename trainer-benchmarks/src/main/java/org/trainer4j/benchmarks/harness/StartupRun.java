@@ -42,13 +42,7 @@ public final class StartupRun {
     };
     TrainingArguments args = LoopSettings.issue(1, 1).arguments(scratch);
     try (Model model = workload.newModel()) {
-      Trainer trainer = Trainer.builder()
-          .model(model)
-          .loss(workload.loss())
-          .args(args)
-          .trainDataset(workload.examples(), workload.collator())
-          .callbacks(stopwatch)
-          .build();
+      Trainer trainer = workload.trainer(model, args).callbacks(stopwatch).build();
       long built = System.nanoTime();
       trainer.train();
       trainer.close();

@@ -47,11 +47,7 @@ final class TrainerLoop {
     TrainingArguments args = settings.arguments(scratch.resolve("out")).toBuilder()
         .loggingDir(scratch.resolve("tensorboard")).build();
     try (Model model = workload.newModel()) {
-      Trainer trainer = Trainer.builder()
-          .model(model)
-          .loss(workload.loss())
-          .args(args)
-          .trainDataset(workload.examples(), workload.collator())
+      Trainer trainer = workload.trainer(model, args)
           .callbacks(callbacks(integrations, scratch))
           .callbacks(extra)
           .build();

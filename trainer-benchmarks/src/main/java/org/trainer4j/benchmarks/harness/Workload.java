@@ -13,6 +13,8 @@ import ai.djl.training.loss.Loss;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.trainer4j.core.Trainer;
+import org.trainer4j.core.TrainingArguments;
 import org.trainer4j.core.data.Batch;
 import org.trainer4j.core.data.DataCollator;
 
@@ -94,6 +96,11 @@ final class Workload {
     Block b = model.getBlock();
     b.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, features));
     return model;
+  }
+
+  /** A Trainer builder for this workload's data and loss, training {@code model} with {@code args}. */
+  Trainer.Builder trainer(Model model, TrainingArguments args) {
+    return Trainer.builder().model(model).loss(loss()).args(args).trainDataset(examples, collator());
   }
 
   /** Gaussian features with a class-dependent shift, so the loss has something to learn. */
