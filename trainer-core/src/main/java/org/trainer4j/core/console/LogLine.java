@@ -1,15 +1,23 @@
 package org.trainer4j.core.console;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.Map;
-import org.trainer4j.core.json.PyJson;
 
-/** Formats a log row as HF prints it: {@code {'loss': 0.6931, 'learning_rate': 4.9e-05, 'epoch': 0.5}}. */
+/**
+ * Formats a log row as HF's console callbacks print it: {@code {'loss': 0.6931, 'learning_rate':
+ * 4.9e-05, 'epoch': 0.5}} — a Python dict with every float as {@code f"{v:.4g}"} (newer HF), which is
+ * also cheap enough to print every step.
+ */
 public final class LogLine {
   private static final int MAX_STRING = 100;
 
   private LogLine() {}
 
-  /** The row as a Python dict literal, without {@code total_flos}, the epoch rounded to 2 places. */
+  private static final MathContext FOUR_DIGITS = new MathContext(4, RoundingMode.HALF_EVEN);
+
+  /** The row as a Python dict literal, without {@code total_flos}. */
   public static String format(Map<String, ?> logs) {
     StringBuilder out = new StringBuilder("{");
     boolean first = true;
@@ -22,11 +30,7 @@ public final class LogLine {
       }
       first = false;
       out.append('\'').append(e.getKey()).append("': ");
-      Object v = e.getValue();
-      if (e.getKey().equals("epoch") && v instanceof Number n) {
-        v = Math.round(n.doubleValue() * 100) / 100.0;
-      }
-      out.append(value(v));
+      out.append(value(e.getValue()));
     }
     return out.append('}').toString();
   }
@@ -34,7 +38,7 @@ public final class LogLine {
   private static String value(Object v) {
     if (v instanceof Double || v instanceof Float) {
       double d = ((Number) v).doubleValue();
-      return Double.isNaN(d) ? "nan" : Double.isInfinite(d) ? (d > 0 ? "inf" : "-inf") : PyJson.floatRepr(d);
+      return Double.isNaN(d) ? "nan" : Double.isInfinite(d) ? (d > 0 ? "inf" : "-inf") : fourSignificant(d);
     }
     if (v instanceof Boolean b) {
       return b ? "True" : "False";
@@ -46,5 +50,22 @@ public final class LogLine {
       return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
     return v == null ? "None" : String.valueOf(v);
+  }
+
+  /** Python's {@code format(v, ".4g")}: 4 significant digits, trailing zeros dropped, e-notation outside 1e-4..1e4. */
+  static String fourSignificant(double v) {
+    if (v == 0) {
+      return (1 / v < 0) ? "-0" : "0";
+    }
+    BigDecimal rounded = new BigDecimal(v).round(FOUR_DIGITS);
+    int exponent = rounded.precision() - rounded.scale() - 1;
+    if (exponent >= -4 && exponent < 4) {
+      BigDecimal plain = rounded.stripTrailingZeros();
+      return (plain.scale() < 0 ? plain.setScale(0) : plain).toPlainString();
+    }
+    String digits = rounded.unscaledValue().abs().toString().replaceAll("0+$", "");
+    String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+    return (v < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "")
+        + Math.abs(exponent);
   }
 }

@@ -31,8 +31,20 @@ class ConsoleTest {
     row.put("total_flos", 1.0e9);
     row.put("note", "it's");
     row.put("epoch", 0.33333333);
-    assertEquals("{'loss': 0.6931, 'grad_norm': 1.25, 'learning_rate': 4.9e-05, 'note': 'it\\'s', 'epoch': 0.33}",
+    assertEquals("{'loss': 0.6931, 'grad_norm': 1.25, 'learning_rate': 4.9e-05, 'note': 'it\\'s', 'epoch': 0.3333}",
         LogLine.format(row));
+  }
+
+  @Test
+  void floatsPrintAsPythonsFourSignificantDigits() {
+    // Expected values are Python's format(v, ".4g").
+    double[] values = {0.6931, 4.9e-05, 1234.5678, 12345.6, 1e-5, 0.0001, 0.00012345, 9999.5, 99999, 1.0, -0.5,
+        123.456, 5e-324, 1e300, 0.1 + 0.2, -0.0, 0};
+    String[] python = {"0.6931", "4.9e-05", "1235", "1.235e+04", "1e-05", "0.0001", "0.0001234", "1e+04", "1e+05",
+        "1", "-0.5", "123.5", "4.941e-324", "1e+300", "0.3", "-0", "0"};
+    for (int i = 0; i < values.length; i++) {
+      assertEquals(python[i], LogLine.fourSignificant(values[i]), "format(" + values[i] + ", '.4g')");
+    }
   }
 
   @Test
