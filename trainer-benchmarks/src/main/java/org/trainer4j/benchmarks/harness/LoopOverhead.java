@@ -143,6 +143,15 @@ final class LoopOverhead {
     return new Comparison(List.copyOf(a), List.copyOf(b), JitClock.millis() - compiling);
   }
 
+  /**
+   * The harness's noise floor: the hand-written loop against a second copy of itself, in the same
+   * slices as the interleaved pairs (the copy playing b runs each slice first, as the Trainer does).
+   * Both sides do the same work, so any median away from 1.000 is what this machine adds by itself.
+   */
+  Comparison selfComparison(int pairs) {
+    return pairs(pairs, false, "noise floor (hand loop against itself)", this::selfPair);
+  }
+
   LoopSettings settings() {
     return everyFifty;
   }
@@ -170,6 +179,31 @@ final class LoopOverhead {
     Path scratch = ScratchFolders.create("bench-trainer");
     try {
       return TrainerLoop.run(workload, settings, integrations, scratch, List.of());
+    } finally {
+      ScratchFolders.deleteTree(scratch);
+    }
+  }
+
+  /** One pair of two hand-written loops sharing the machine slice by slice: {a, its copy as b}. */
+  private LoopResult[] selfPair() {
+    Path scratch = ScratchFolders.create("bench-self");
+    try (PlainLoop a = new PlainLoop(workload, everyFifty, scratch);
+        PlainLoop b = new PlainLoop(workload, everyFifty, scratch)) {
+      long[] nanos = new long[2];
+      long[] cpuNanos = new long[2];
+      PlainLoop[] order = {b, a};
+      for (int done = 0; done < everyFifty.steps(); done += slice) {
+        for (int side = 0; side < 2; side++) {
+          long start = System.nanoTime();
+          long cpuStart = LoopResult.processCpuNanos();
+          order[side].steps(slice);
+          cpuNanos[side] += LoopResult.processCpuNanos() - cpuStart;
+          nanos[side] += System.nanoTime() - start;
+        }
+      }
+      int steps = everyFifty.steps();
+      return new LoopResult[] {new LoopResult(steps, nanos[1], cpuNanos[1], a.loggedLosses()),
+          new LoopResult(steps, nanos[0], cpuNanos[0], b.loggedLosses())};
     } finally {
       ScratchFolders.deleteTree(scratch);
     }

@@ -18,12 +18,16 @@ final class LoopRows {
     LoopOverhead loops = new LoopOverhead(options, progress);
     loops.warmUp(options.warmupRounds(), 4 * options.warmupRounds());
     List<ResultRow> rows = new ArrayList<>();
+    LoopOverhead.Comparison floor = loops.selfComparison(options.pairs());
+    String floorNote = String.format("Noise floor, the hand-written loop against a copy of itself in the same slices:"
+        + " b/a %s, median %.3f.", Stats.list(floor.ratios(), "%.3f"), floor.medianRatio());
     if (options.runs(1)) {
       LoopOverhead.Comparison interleaved = loops.interleaved(options.pairs(), false);
       LoopOverhead.Comparison whole = loops.wholeRuns(options.pairs(), false);
       rows.add(row("1", "loop overhead: Trainer (log every " + loops.settings().loggingSteps()
           + " steps, no eval, no save) vs hand-written DJL loop", interleaved, whole, BARE_TARGET, loops,
-          "same logged losses on both sides: " + (interleaved.sameLosses() && whole.sameLosses() ? "yes" : "NO")));
+          "Same logged losses on both sides: " + (interleaved.sameLosses() && whole.sameLosses() ? "yes" : "NO")
+              + ". " + floorNote));
     }
     if (options.runs(2)) {
       LoopOverhead.Comparison interleaved = loops.interleaved(options.pairs(), true);
@@ -31,8 +35,8 @@ final class LoopRows {
       LoopOverhead.Comparison silent = loops.interleaved(options.pairs(), true, TrainerLoop.Console.REMOVED);
       rows.add(row("2", "loop overhead with TensorBoard + W&B offline attached, logging every step", interleaved,
           whole, INTEGRATIONS_TARGET, loops, String.format("Baseline: the same hand-written loop as in 1. The same"
-              + " with the console callback removed (rows not formatted): b/a %s, median %.3f.",
-              Stats.list(silent.ratios(), "%.3f"), silent.medianRatio())));
+              + " with the console callback removed (rows not formatted): b/a %s, median %.3f. %s",
+              Stats.list(silent.ratios(), "%.3f"), silent.medianRatio(), floorNote)));
     }
     return rows;
   }

@@ -25,7 +25,9 @@ class HarnessSmokeTest {
       assertFalse(row.result().isBlank(), "row " + row.id() + " has a result");
       assertTrue(List.of("met", "MISSED", "info").contains(row.verdict()), row.verdict());
     }
-    assertTrue(rows.get(0).detail().contains("same logged losses on both sides: yes"), rows.get(0).detail());
+    assertTrue(rows.get(0).detail().contains("Same logged losses on both sides: yes"), rows.get(0).detail());
+    assertTrue(rows.get(0).detail().contains("Noise floor, the hand-written loop against a copy of itself"),
+        rows.get(0).detail());
     assertTrue(rows.get(5).detail().contains("log_history: 2,001 rows"), rows.get(5).detail());
     assertTrue(rows.get(6).result().contains("cold") && rows.get(6).result().contains("warm"), rows.get(6).result());
     String table = Table.markdown(rows);
