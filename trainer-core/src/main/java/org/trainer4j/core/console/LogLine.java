@@ -106,7 +106,11 @@ public final class LogLine {
 
   /** Four significant digits times 10^(exponent - 3), as Python's {@code g} format writes them. */
   private static String render(String fourDigits, int exponent) {
-    String digits = fourDigits.replaceAll("0+$", "");
+    int significant = fourDigits.length();
+    while (significant > 1 && fourDigits.charAt(significant - 1) == '0') {
+      significant--;
+    }
+    String digits = fourDigits.substring(0, significant);
     if (exponent >= -4 && exponent < 4) {
       if (exponent < 0) {
         return "0." + "0".repeat(-exponent - 1) + digits;
