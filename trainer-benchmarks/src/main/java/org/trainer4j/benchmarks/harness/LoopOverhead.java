@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.trainer4j.benchmarks.harness.TrainerLoop.Console;
 import org.trainer4j.benchmarks.harness.TrainerLoop.Integrations;
+import org.trainer4j.core.checkpoint.Checkpoints;
 
 /**
  * Measurements 1 and 2: the hand-written loop (a) against the Trainer (b), in this JVM, alternating
@@ -171,7 +172,7 @@ final class LoopOverhead {
     try {
       return PlainLoop.run(workload, everyFifty, scratch);
     } finally {
-      ScratchFolders.deleteTree(scratch);
+      Checkpoints.deleteTree(scratch);
     }
   }
 
@@ -180,7 +181,7 @@ final class LoopOverhead {
     try {
       return TrainerLoop.run(workload, settings, integrations, scratch, List.of());
     } finally {
-      ScratchFolders.deleteTree(scratch);
+      Checkpoints.deleteTree(scratch);
     }
   }
 
@@ -205,7 +206,7 @@ final class LoopOverhead {
       return new LoopResult[] {new LoopResult(steps, nanos[1], cpuNanos[1], a.loggedLosses()),
           new LoopResult(steps, nanos[0], cpuNanos[0], b.loggedLosses())};
     } finally {
-      ScratchFolders.deleteTree(scratch);
+      Checkpoints.deleteTree(scratch);
     }
   }
 
@@ -221,7 +222,7 @@ final class LoopOverhead {
           whole.cpuNanos() - slices.plainCpuNanos(), whole.loggedLosses());
       return new LoopResult[] {a, b};
     } finally {
-      ScratchFolders.deleteTree(scratch);
+      Checkpoints.deleteTree(scratch);
     }
   }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.trainer4j.core.checkpoint.Checkpoints;
 
 /**
  * Measurement 6 from the parent's side: starts {@link MemoryRun}, then splits the heap at each sample
@@ -41,7 +42,7 @@ final class MemoryRows {
       o = ChildJvm.run(MemoryRun.class, List.of("-XX:NativeMemoryTracking=summary"), List.of(String.valueOf(options.memorySteps()),
           String.valueOf(options.memoryBudgetSeconds()), scratch.toString()), Map.of(), 30L * 60);
     } finally {
-      ScratchFolders.deleteTree(scratch);
+      Checkpoints.deleteTree(scratch);
     }
     int steps = (int) o.number("steps");
     int planned = (int) o.number("planned_steps");

@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
-/** The temporary folders the runs write into (output_dir, event files, W&B runs), and their removal. */
+/**
+ * The temporary folders the runs write into (output_dir, event files, W&B runs); core's {@code
+ * Checkpoints.deleteTree} removes them.
+ */
 final class ScratchFolders {
   private ScratchFolders() {}
 
@@ -16,19 +17,6 @@ final class ScratchFolders {
       return Files.createTempDirectory(prefix);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary folder", e);
-    }
-  }
-
-  static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root, e);
     }
   }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.trainer4j.core.checkpoint.Checkpoints;
 
 /**
  * Measurement 7 from the parent's side: {@link StartupRun} in fresh JVMs, first with an empty DJL cache
@@ -30,7 +31,7 @@ final class StartupRows {
           }
         }
       } finally {
-        ScratchFolders.deleteTree(cache);
+        Checkpoints.deleteTree(cache);
       }
       progress.accept("start-up: " + cold.size() + " cold run(s) done");
     }
@@ -59,7 +60,7 @@ final class StartupRows {
       environment.put("ENGINE_CACHE_DIR", null);
       return ChildJvm.run(StartupRun.class, List.of(), List.of(scratch.toString()), environment, 10L * 60);
     } finally {
-      ScratchFolders.deleteTree(scratch);
+      Checkpoints.deleteTree(scratch);
     }
   }
 

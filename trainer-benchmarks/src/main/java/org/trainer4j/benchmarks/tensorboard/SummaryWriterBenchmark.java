@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.trainer4j.core.checkpoint.Checkpoints;
 import org.trainer4j.tensorboard.SummaryWriter;
 
 /**
@@ -44,7 +45,7 @@ public class SummaryWriterBenchmark {
         throw new IllegalStateException("events were dropped: " + writer.droppedEvents());
       }
       System.err.printf("%n  file: %,d bytes for %,d events%n", Files.size(writer.file()), step);
-      BenchFiles.deleteTree(dir);
+      Checkpoints.deleteTree(dir);
     }
   }
 
@@ -75,7 +76,7 @@ public class SummaryWriterBenchmark {
       writer.close();
       return Files.size(writer.file());
     } finally {
-      BenchFiles.deleteTree(dir);
+      Checkpoints.deleteTree(dir);
     }
   }
 }

@@ -21,6 +21,7 @@ import org.trainer4j.core.TrainerControl;
 import org.trainer4j.core.TrainerState;
 import org.trainer4j.core.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
+import org.trainer4j.core.checkpoint.Checkpoints;
 import org.trainer4j.tensorboard.TensorBoardCallback;
 
 /**
@@ -65,9 +66,9 @@ public class TensorBoardCallbackBenchmark {
     }
 
     @TearDown(Level.Iteration)
-    public void end() throws IOException {
+    public void end() {
       callback.onTrainEnd(args, state, control, CallbackContext.empty());
-      BenchFiles.deleteTree(dir);
+      Checkpoints.deleteTree(dir);
     }
   }
 

@@ -10,11 +10,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -34,6 +32,7 @@ import org.trainer4j.core.TrainerControl;
 import org.trainer4j.core.TrainerState;
 import org.trainer4j.core.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
+import org.trainer4j.core.checkpoint.Checkpoints;
 import org.trainer4j.core.console.PrinterCallback;
 import org.trainer4j.tensorboard.TensorBoardCallback;
 import org.trainer4j.wandb.WandbCallback;
@@ -134,14 +133,10 @@ public class TrainerLogBenchmark {
   }
 
   @TearDown(Level.Trial)
-  public void finish() throws IOException {
+  public void finish() {
     tensorboard.onTrainEnd(args, trainer.state(), new TrainerControl(), CallbackContext.empty());
     wandb.close();
     model.close();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    Checkpoints.deleteTree(dir);
   }
 }

@@ -3,12 +3,10 @@ package org.trainer4j.benchmarks.wandb;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -26,6 +24,7 @@ import org.trainer4j.core.TrainerControl;
 import org.trainer4j.core.TrainerState;
 import org.trainer4j.core.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
+import org.trainer4j.core.checkpoint.Checkpoints;
 import org.trainer4j.wandb.WandbCallback;
 import org.trainer4j.wandb.WandbMode;
 import org.trainer4j.wandb.WandbRun;
@@ -125,11 +124,9 @@ public class WandbLogBenchmark {
   }
 
   @TearDown(Level.Trial)
-  public void finish() throws IOException {
+  public void finish() {
     run.finish(0);
     callback.finish(0);
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    Checkpoints.deleteTree(dir);
   }
 }
