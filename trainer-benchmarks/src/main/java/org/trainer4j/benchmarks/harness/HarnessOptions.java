@@ -27,8 +27,6 @@ record HarnessOptions(int loopExamples, int loopSteps, int loopLoggingSteps, int
     int memorySteps, int memoryBudgetSeconds, int startupRepeats, int jmhIterations, int jmhMillis, int jmhForks,
     Set<Integer> sections) {
   static final Set<Integer> ALL = Set.of(1, 2, 3, 4, 5, 6, 7);
-  private static final Set<String> NAMES = Set.of("--only", "--pairs", "--memory-steps", "--memory-seconds",
-      "--startup-repeats", "--jmh-iterations", "--jmh-millis");
   private static final String USAGE = "options: --quick, --only 1,2,..., --pairs N, --memory-steps N,"
       + " --memory-seconds N, --startup-repeats N, --jmh-iterations N, --jmh-millis N";
 
@@ -57,7 +55,14 @@ record HarnessOptions(int loopExamples, int loopSteps, int loopLoggingSteps, int
    */
   static HarnessOptions parse(String... argv) {
     List<String> args = Arrays.asList(argv);
-    HarnessOptions o = args.contains("--quick") ? quick() : full();
+    HarnessOptions base = args.contains("--quick") ? quick() : full();
+    Set<Integer> sections = base.sections;
+    int pairs = base.pairs;
+    int memorySteps = base.memorySteps;
+    int memorySeconds = base.memoryBudgetSeconds;
+    int startupRepeats = base.startupRepeats;
+    int jmhIterations = base.jmhIterations;
+    int jmhMillis = base.jmhMillis;
     for (int i = 0; i < args.size(); i++) {
       String name = args.get(i);
       if (name.equals("--quick")) {
@@ -66,31 +71,20 @@ record HarnessOptions(int loopExamples, int loopSteps, int loopLoggingSteps, int
       if (i + 1 >= args.size()) {
         throw new IllegalArgumentException("option " + name + " needs a value; " + USAGE);
       }
-      if (!NAMES.contains(name)) {
-        throw new IllegalArgumentException("unknown option " + name + "; " + USAGE);
-      }
       String value = args.get(++i);
-      int n = name.equals("--only") ? 0 : positive(name, value);
-      o = switch (name) {
-        case "--only" -> new HarnessOptions(o.loopExamples, o.loopSteps, o.loopLoggingSteps, o.warmupRounds, o.pairs,
-            o.memorySteps, o.memoryBudgetSeconds, o.startupRepeats, o.jmhIterations, o.jmhMillis, o.jmhForks,
-            sections(value));
-        case "--pairs" -> new HarnessOptions(o.loopExamples, o.loopSteps, o.loopLoggingSteps, o.warmupRounds, n,
-            o.memorySteps, o.memoryBudgetSeconds, o.startupRepeats, o.jmhIterations, o.jmhMillis, o.jmhForks, o.sections);
-        case "--memory-steps" -> new HarnessOptions(o.loopExamples, o.loopSteps, o.loopLoggingSteps, o.warmupRounds,
-            o.pairs, n, o.memoryBudgetSeconds, o.startupRepeats, o.jmhIterations, o.jmhMillis, o.jmhForks, o.sections);
-        case "--memory-seconds" -> new HarnessOptions(o.loopExamples, o.loopSteps, o.loopLoggingSteps, o.warmupRounds,
-            o.pairs, o.memorySteps, n, o.startupRepeats, o.jmhIterations, o.jmhMillis, o.jmhForks, o.sections);
-        case "--startup-repeats" -> new HarnessOptions(o.loopExamples, o.loopSteps, o.loopLoggingSteps, o.warmupRounds,
-            o.pairs, o.memorySteps, o.memoryBudgetSeconds, n, o.jmhIterations, o.jmhMillis, o.jmhForks, o.sections);
-        case "--jmh-iterations" -> new HarnessOptions(o.loopExamples, o.loopSteps, o.loopLoggingSteps, o.warmupRounds,
-            o.pairs, o.memorySteps, o.memoryBudgetSeconds, o.startupRepeats, n, o.jmhMillis, o.jmhForks, o.sections);
-        case "--jmh-millis" -> new HarnessOptions(o.loopExamples, o.loopSteps, o.loopLoggingSteps, o.warmupRounds,
-            o.pairs, o.memorySteps, o.memoryBudgetSeconds, o.startupRepeats, o.jmhIterations, n, o.jmhForks, o.sections);
+      switch (name) {
+        case "--only" -> sections = sections(value);
+        case "--pairs" -> pairs = positive(name, value);
+        case "--memory-steps" -> memorySteps = positive(name, value);
+        case "--memory-seconds" -> memorySeconds = positive(name, value);
+        case "--startup-repeats" -> startupRepeats = positive(name, value);
+        case "--jmh-iterations" -> jmhIterations = positive(name, value);
+        case "--jmh-millis" -> jmhMillis = positive(name, value);
         default -> throw new IllegalArgumentException("unknown option " + name + "; " + USAGE);
-      };
+      }
     }
-    return o;
+    return new HarnessOptions(base.loopExamples, base.loopSteps, base.loopLoggingSteps, base.warmupRounds, pairs,
+        memorySteps, memorySeconds, startupRepeats, jmhIterations, jmhMillis, base.jmhForks, sections);
   }
 
   boolean runs(int section) {
