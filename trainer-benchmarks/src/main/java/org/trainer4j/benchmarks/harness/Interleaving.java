@@ -10,7 +10,8 @@ import org.trainer4j.core.callback.TrainerCallback;
  * Runs the hand-written loop in slices between the Trainer's steps: after every {@code every} Trainer
  * steps, {@code every} steps of the plain loop, timed apart. Both loops then see the same machine,
  * slice by slice, so load from other programs falls on both alike instead of on whichever ran during a
- * busy second. The Trainer's time is the whole run's minus the plain slices.
+ * busy second. The Trainer's time is the whole run's minus the plain slices. The noise floor drives two
+ * of these by hand, one slice each in turn ({@link #slice()}).
  */
 final class Interleaving implements TrainerCallback {
   private final PlainLoop plain;
@@ -26,8 +27,13 @@ final class Interleaving implements TrainerCallback {
   @Override
   public void onStepEnd(TrainingArguments args, TrainerState state, TrainerControl control, CallbackContext context) {
     if (state.globalStep() % every == 0) {
-      timed(every);
+      slice();
     }
+  }
+
+  /** Runs the plain loop's next slice, timed. */
+  void slice() {
+    timed(every);
   }
 
   /** Runs the plain loop's remaining steps, if the run's length was not a multiple of the slice. */
@@ -43,11 +49,8 @@ final class Interleaving implements TrainerCallback {
     plainNanos += System.nanoTime() - start;
   }
 
-  long plainNanos() {
-    return plainNanos;
-  }
-
-  long plainCpuNanos() {
-    return plainCpuNanos;
+  /** The plain loop's {@code steps} steps as one result: the time of its slices and its logged losses. */
+  LoopResult result(int steps) {
+    return new LoopResult(steps, plainNanos, plainCpuNanos, plain.loggedLosses());
   }
 }

@@ -190,21 +190,13 @@ final class LoopOverhead {
     Path scratch = ScratchFolders.create("bench-self");
     try (PlainLoop a = new PlainLoop(workload, everyFifty, scratch);
         PlainLoop b = new PlainLoop(workload, everyFifty, scratch)) {
-      long[] nanos = new long[2];
-      long[] cpuNanos = new long[2];
-      PlainLoop[] order = {b, a};
+      Interleaving aSlices = new Interleaving(a, slice);
+      Interleaving bSlices = new Interleaving(b, slice);
       for (int done = 0; done < everyFifty.steps(); done += slice) {
-        for (int side = 0; side < 2; side++) {
-          long start = System.nanoTime();
-          long cpuStart = LoopResult.processCpuNanos();
-          order[side].steps(slice);
-          cpuNanos[side] += LoopResult.processCpuNanos() - cpuStart;
-          nanos[side] += System.nanoTime() - start;
-        }
+        bSlices.slice(); // b first in each slice, as the Trainer
+        aSlices.slice();
       }
-      int steps = everyFifty.steps();
-      return new LoopResult[] {new LoopResult(steps, nanos[1], cpuNanos[1], a.loggedLosses()),
-          new LoopResult(steps, nanos[0], cpuNanos[0], b.loggedLosses())};
+      return new LoopResult[] {aSlices.result(everyFifty.steps()), bSlices.result(everyFifty.steps())};
     } finally {
       Checkpoints.deleteTree(scratch);
     }
@@ -217,9 +209,9 @@ final class LoopOverhead {
       Interleaving slices = new Interleaving(plain, slice);
       LoopResult whole = TrainerLoop.run(workload, settings, integrations, console, scratch, List.of(slices));
       slices.finish(settings.steps());
-      LoopResult a = new LoopResult(settings.steps(), slices.plainNanos(), slices.plainCpuNanos(), plain.loggedLosses());
-      LoopResult b = new LoopResult(settings.steps(), whole.nanos() - slices.plainNanos(),
-          whole.cpuNanos() - slices.plainCpuNanos(), whole.loggedLosses());
+      LoopResult a = slices.result(settings.steps());
+      LoopResult b = new LoopResult(settings.steps(), whole.nanos() - a.nanos(), whole.cpuNanos() - a.cpuNanos(),
+          whole.loggedLosses());
       return new LoopResult[] {a, b};
     } finally {
       Checkpoints.deleteTree(scratch);
