@@ -19,7 +19,9 @@ public final class LogLine {
 
   /** The row as a Python dict literal, without {@code total_flos}. */
   public static String format(Map<String, ?> logs) {
-    StringBuilder out = new StringBuilder("{");
+    // One builder for the whole line and no intermediate strings: this runs at every logged step, when
+    // the caches are cold from the step itself, so every method and object touched costs.
+    StringBuilder out = new StringBuilder(16 + 32 * logs.size()).append('{');
     boolean first = true;
     for (Map.Entry<String, ?> e : logs.entrySet()) {
       if (e.getKey().equals("total_flos")) {
@@ -30,32 +32,71 @@ public final class LogLine {
       }
       first = false;
       out.append('\'').append(e.getKey()).append("': ");
-      out.append(value(e.getValue()));
+      appendValue(out, e.getValue());
     }
     return out.append('}').toString();
   }
 
-  private static String value(Object v) {
+  private static void appendValue(StringBuilder out, Object v) {
     if (v instanceof Double || v instanceof Float) {
       double d = ((Number) v).doubleValue();
-      return Double.isNaN(d) ? "nan" : Double.isInfinite(d) ? (d > 0 ? "inf" : "-inf") : fourSignificant(d);
-    }
-    if (v instanceof Boolean b) {
-      return b ? "True" : "False";
-    }
-    if (v instanceof String s) {
-      if (s.length() > MAX_STRING) {
-        return "'[String too long to display, length: " + s.length() + " > " + MAX_STRING + "]'";
+      if (Double.isNaN(d)) {
+        out.append("nan");
+      } else if (Double.isInfinite(d)) {
+        out.append(d > 0 ? "inf" : "-inf");
+      } else {
+        appendFourSignificant(out, d);
       }
-      return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    } else if (v instanceof Boolean b) {
+      out.append(b ? "True" : "False");
+    } else if (v instanceof String s) {
+      appendQuoted(out, s);
+    } else {
+      out.append(v == null ? "None" : String.valueOf(v));
     }
-    return v == null ? "None" : String.valueOf(v);
+  }
+
+  /** Python's {@code repr} of a string: double quotes when it holds a ' and no ", control characters escaped. */
+  private static void appendQuoted(StringBuilder out, String s) {
+    if (s.length() > MAX_STRING) {
+      out.append("'[String too long to display, length: ").append(s.length()).append(" > ").append(MAX_STRING)
+          .append("]'");
+      return;
+    }
+    char quote = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
+    out.append(quote);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c == quote) {
+            out.append('\\').append(c);
+          } else if (c < 0x20 || c == 0x7f) {
+            out.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append(quote);
   }
 
   /** Python's {@code format(v, ".4g")}: 4 significant digits, trailing zeros dropped, e-notation outside 1e-4..1e4. */
   static String fourSignificant(double v) {
+    StringBuilder out = new StringBuilder(12);
+    appendFourSignificant(out, v);
+    return out.toString();
+  }
+
+  private static void appendFourSignificant(StringBuilder out, double v) {
     if (v == 0) {
-      return (1 / v < 0) ? "-0" : "0";
+      out.append((1 / v < 0) ? "-0" : "0");
+      return;
     }
     // Fast path: scale |v| to [1000, 10000) with one rounding (exact powers of ten up to 1e22), so the
     // scaled value is off by at most ~1e-12. Only when it lies near a rounding midpoint could that
@@ -72,14 +113,18 @@ public final class LogLine {
     double floor = Math.floor(scaled);
     double fraction = scaled - floor;
     if (!(scaled >= 1_000 && scaled < 10_000) || Math.abs(fraction - 0.5) < 1e-6) {
-      return exactFourSignificant(v);
+      appendExactFourSignificant(out, v);
+      return;
     }
     int mantissa = (int) floor + (fraction > 0.5 ? 1 : 0);
     if (mantissa == 10_000) {
       mantissa = 1_000;
       exponent++;
     }
-    return (v < 0 ? "-" : "") + render(Integer.toString(mantissa), exponent);
+    if (v < 0) {
+      out.append('-');
+    }
+    render(out, mantissa, exponent);
   }
 
   /** {@code a × 10^k} rounded once, or NaN when 10^|k| is not an exact double. */
@@ -98,27 +143,65 @@ public final class LogLine {
 
   /** The same, from the exact binary value: slow, but right for every double. */
   static String exactFourSignificant(double v) {
-    BigDecimal rounded = new BigDecimal(v).round(FOUR_DIGITS);
-    int exponent = rounded.precision() - rounded.scale() - 1;
-    String digits = rounded.unscaledValue().abs().toString();
-    return (v < 0 ? "-" : "") + render((digits + "000").substring(0, 4), exponent);
+    StringBuilder out = new StringBuilder(12);
+    appendExactFourSignificant(out, v);
+    return out.toString();
   }
 
-  /** Four significant digits times 10^(exponent - 3), as Python's {@code g} format writes them. */
-  private static String render(String fourDigits, int exponent) {
-    int significant = fourDigits.length();
-    while (significant > 1 && fourDigits.charAt(significant - 1) == '0') {
+  private static void appendExactFourSignificant(StringBuilder out, double v) {
+    BigDecimal rounded = new BigDecimal(v).round(FOUR_DIGITS);
+    int exponent = rounded.precision() - rounded.scale() - 1;
+    int mantissa = rounded.unscaledValue().abs().intValueExact();
+    for (int digits = rounded.precision(); digits < 4; digits++) {
+      mantissa *= 10;
+    }
+    if (v < 0) {
+      out.append('-');
+    }
+    render(out, mantissa, exponent);
+  }
+
+  /**
+   * {@code mantissa} (1000–9999) times 10^(exponent - 3), as Python's {@code g} format writes it: trailing
+   * zeros dropped, positional from 1e-4 to below 1e4, else one digit, a point and {@code e±XX}.
+   */
+  private static void render(StringBuilder out, int mantissa, int exponent) {
+    char[] digits = {digit(mantissa, 1000), digit(mantissa, 100), digit(mantissa, 10), digit(mantissa, 1)};
+    int significant = 4;
+    while (significant > 1 && digits[significant - 1] == '0') {
       significant--;
     }
-    String digits = fourDigits.substring(0, significant);
     if (exponent >= -4 && exponent < 4) {
       if (exponent < 0) {
-        return "0." + "0".repeat(-exponent - 1) + digits;
+        out.append("0.");
+        for (int i = -1; i > exponent; i--) {
+          out.append('0');
+        }
+        out.append(digits, 0, significant);
+        return;
       }
-      String whole = (digits + "000").substring(0, exponent + 1);
-      return digits.length() > exponent + 1 ? whole + "." + digits.substring(exponent + 1) : whole;
+      int whole = exponent + 1;
+      for (int i = 0; i < whole; i++) {
+        out.append(i < significant ? digits[i] : '0');
+      }
+      if (significant > whole) {
+        out.append('.').append(digits, whole, significant - whole);
+      }
+      return;
     }
-    String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-    return mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+    out.append(digits[0]);
+    if (significant > 1) {
+      out.append('.').append(digits, 1, significant - 1);
+    }
+    int magnitude = Math.abs(exponent);
+    out.append('e').append(exponent < 0 ? '-' : '+');
+    if (magnitude < 10) {
+      out.append('0');
+    }
+    out.append(magnitude);
+  }
+
+  private static char digit(int mantissa, int place) {
+    return (char) ('0' + mantissa / place % 10);
   }
 }

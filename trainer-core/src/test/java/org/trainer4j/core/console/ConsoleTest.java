@@ -31,8 +31,26 @@ class ConsoleTest {
     row.put("total_flos", 1.0e9);
     row.put("note", "it's");
     row.put("epoch", 0.33333333);
-    assertEquals("{'loss': 0.6931, 'grad_norm': 1.25, 'learning_rate': 4.9e-05, 'note': 'it\\'s', 'epoch': 0.3333}",
+    assertEquals("{'loss': 0.6931, 'grad_norm': 1.25, 'learning_rate': 4.9e-05, 'note': \"it's\", 'epoch': 0.3333}",
         LogLine.format(row));
+  }
+
+  @Test
+  void otherValuesPrintAsPythonsRepr() {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("both", "it's \"x\"");
+    row.put("path", "C:\\tmp\tend\n");
+    row.put("bell", "\u0007");
+    row.put("long", "y".repeat(101));
+    row.put("done", true);
+    row.put("step", 7);
+    row.put("none", null);
+    row.put("nan", Double.NaN);
+    row.put("inf", Float.NEGATIVE_INFINITY);
+    // Python: str({...}) of the same dict (and ProgressCallback's message for strings over 100 characters).
+    assertEquals("{'both': 'it\\'s \"x\"', 'path': 'C:\\\\tmp\\tend\\n', 'bell': '\\x07',"
+        + " 'long': '[String too long to display, length: 101 > 100]', 'done': True, 'step': 7, 'none': None,"
+        + " 'nan': nan, 'inf': -inf}", LogLine.format(row));
   }
 
   @Test
