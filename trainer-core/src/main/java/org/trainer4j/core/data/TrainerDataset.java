@@ -7,7 +7,6 @@ import ai.djl.training.dataset.Record;
 import ai.djl.translate.Batchifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Examples the Trainer can index and batch: a DJL {@link RandomAccessDataset}, or a list and a collator. */
@@ -57,22 +56,6 @@ public interface TrainerDataset {
 
   /** A list of examples of any type, batched by {@code collator}. */
   static <T> TrainerDataset of(List<T> examples, DataCollator<T> collator) {
-    List<T> items = List.copyOf(examples);
-    return new TrainerDataset() {
-      @Override
-      public int size() {
-        return items.size();
-      }
-
-      @Override
-      public Batch batch(NDManager manager, int[] indices) {
-        List<T> picked = new ArrayList<>(indices.length);
-        for (int i : indices) {
-          picked.add(items.get(i));
-        }
-        return collator.collate(picked, manager);
-      }
-    };
+    return new ExampleList<>(List.copyOf(examples), collator);
   }
-
 }
