@@ -34,4 +34,16 @@ class DataLoaderTest {
     assertArrayEquals(IntStream.range(0, 10).toArray(), sorted, "a permutation of every example");
     assertArrayEquals(IntStream.range(0, 10).toArray(), new DataLoader(TEN, 4, false, false, 42).order(5));
   }
+
+  @Test
+  void aListDatasetHandsTheCollatorThePickedExamplesInOrder() {
+    List<List<String>> seen = new java.util.ArrayList<>();
+    TrainerDataset dataset = TrainerDataset.of(List.of("a", "b", "c", "d"), (picked, manager) -> {
+      seen.add(List.copyOf(picked));
+      return null;
+    });
+    dataset.batch(null, new int[] {2, 0, 3});
+    assertEquals(List.of(List.of("c", "a", "d")), seen);
+    assertEquals(4, dataset.size());
+  }
 }
