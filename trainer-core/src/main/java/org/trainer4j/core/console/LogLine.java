@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.Map;
+import org.trainer4j.core.metrics.DecimalRounding;
 
 /**
  * Formats a log row as HF's console callbacks print it: {@code {'loss': 0.6931, 'learning_rate':
@@ -98,25 +99,23 @@ public final class LogLine {
       out.append((1 / v < 0) ? "-0" : "0");
       return;
     }
-    // Fast path: scale |v| to [1000, 10000) with one rounding (exact powers of ten up to 1e22), so the
-    // scaled value is off by at most ~1e-12. Only when it lies near a rounding midpoint could that
-    // matter; those values, and magnitudes beyond 1e±22, take the exact BigDecimal path. In a training
-    // loop the exact path alone cost ~20 µs a row once the caches were cold.
+    // Fast path: scale |v| to [1000, 10000) and round there (see DecimalRounding); exact ties and
+    // magnitudes beyond 1e±22 take the exact BigDecimal path, which alone cost ~20 µs a row in a
+    // training loop once the caches were cold.
     double a = Math.abs(v);
     int exponent = (int) Math.floor(Math.log10(a));
-    double scaled = scaled(a, 3 - exponent);
+    double scaled = DecimalRounding.scale(a, 3 - exponent);
     if (scaled >= 10_000) {
-      scaled = scaled(a, 3 - ++exponent);
+      scaled = DecimalRounding.scale(a, 3 - ++exponent);
     } else if (scaled < 1_000) {
-      scaled = scaled(a, 3 - --exponent);
+      scaled = DecimalRounding.scale(a, 3 - --exponent);
     }
-    double floor = Math.floor(scaled);
-    double fraction = scaled - floor;
-    if (!(scaled >= 1_000 && scaled < 10_000) || Math.abs(fraction - 0.5) < 1e-6) {
+    double rounded = DecimalRounding.nearestInteger(scaled);
+    if (!(scaled >= 1_000 && scaled < 10_000) || Double.isNaN(rounded)) {
       appendExactFourSignificant(out, v);
       return;
     }
-    int mantissa = (int) floor + (fraction > 0.5 ? 1 : 0);
+    int mantissa = (int) rounded;
     if (mantissa == 10_000) {
       mantissa = 1_000;
       exponent++;
@@ -126,20 +125,6 @@ public final class LogLine {
     }
     render(out, mantissa, exponent);
   }
-
-  /** {@code a × 10^k} rounded once, or NaN when 10^|k| is not an exact double. */
-  private static double scaled(double a, int k) {
-    if (k >= 0 && k < POWERS_OF_TEN.length) {
-      return a * POWERS_OF_TEN[k];
-    }
-    if (k < 0 && -k < POWERS_OF_TEN.length) {
-      return a / POWERS_OF_TEN[-k];
-    }
-    return Double.NaN;
-  }
-
-  private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
   /** The same, from the exact binary value: slow, but right for every double. */
   static String exactFourSignificant(double v) {

@@ -47,26 +47,14 @@ public final class MetricRows {
     if (!Double.isFinite(value)) {
       return value;
     }
-    // Fast path: scale with one rounding. Rounding is monotone and k + 0.5 is a double, so the scaled
-    // value never crosses a midpoint; only an exact tie needs the exact path. The loss of every logged
-    // step goes through here.
-    if (places >= 0 && places < POWERS_OF_TEN.length) {
-      double scaled = value * POWERS_OF_TEN[places];
-      double floor = Math.floor(scaled);
-      double fraction = scaled - floor;
-      if (Math.abs(scaled) < 1e15 && fraction != 0.5) {
-        // Integer over an exact power of ten: IEEE division gives the double nearest to the decimal.
-        return (floor + (fraction > 0.5 ? 1 : 0)) / POWERS_OF_TEN[places];
-      }
-    }
-    return exactRound(value, places);
+    double rounded = DecimalRounding.nearestInteger(DecimalRounding.scale(value, places));
+    // Integer over an exact power of ten: IEEE division gives the double nearest to the decimal.
+    return Double.isNaN(rounded) ? exactRound(value, places) : DecimalRounding.scale(rounded, -places);
   }
 
   static double exactRound(double value, int places) {
     return new BigDecimal(value).setScale(places, RoundingMode.HALF_EVEN).doubleValue();
   }
-
-  private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
 
   /**
    * @throws IllegalArgumentException for a blank prefix or one with a {@code /}
