@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.trainer4j.tensorboard.proto.DataType;
 import org.trainer4j.tensorboard.proto.Event;
 import org.trainer4j.tensorboard.proto.HistogramProto;
+import org.trainer4j.tensorboard.proto.SessionLog;
 import org.trainer4j.tensorboard.proto.Summary;
 import org.trainer4j.tensorboard.proto.TensorProto;
 import org.trainer4j.tensorboard.proto.TensorShapeProto;
@@ -18,9 +19,10 @@ import org.trainer4j.tensorboard.proto.hparams.HParamsPluginData;
 /**
  * Turns handed-over values into events, enforcing the rules TensorBoard relies on: a tag's first
  * value carries its plugin metadata, a tag keeps one plugin, and a tag's steps strictly increase.
- * TensorBoard's reader drops every earlier point of a tag at or after a step it sees again, so a
- * value whose step does not increase is dropped here instead, with one warning per tag. Runs on the
- * writer thread only. The value builders return null for a dropped value.
+ * TensorBoard's two loaders disagree on a step that goes back (the Rust loader drops the tag's points
+ * read before at or after that step; the Python loader keeps both and draws the curve backwards), so
+ * a value whose step does not increase is dropped here instead, with one warning per tag. Runs on
+ * the writer thread only. The value builders return null for a dropped value.
  */
 final class EventEncoder {
   private static final Logger LOG = LoggerFactory.getLogger(EventEncoder.class);
@@ -77,6 +79,8 @@ final class EventEncoder {
           histogram(h.tag(), Histograms.of(h.values(), Histograms.DEFAULT_BUCKETS), h.step()));
     } else if (item instanceof Pending.Hparams h) {
       hparams(h, out);
+    } else if (item instanceof Pending.SessionStart s) {
+      sessionStart(s, out);
     } else {
       throw new IllegalStateException("not a value: " + item);
     }
@@ -86,6 +90,18 @@ final class EventEncoder {
     if (value != null) {
       out.append(event(step, wallTime, Summary.newBuilder().addValue(value)));
     }
+  }
+
+  /**
+   * Writes the START event. The tags' steps are left alone: whether TensorBoard purges on it depends
+   * on the other files of the folder, so within this file steps must still increase.
+   */
+  private static void sessionStart(Pending.SessionStart s, Sink out) throws IOException {
+    out.append(Event.newBuilder()
+        .setStep(s.step())
+        .setWallTime(s.wallTime())
+        .setSessionLog(SessionLog.newBuilder().setStatus(SessionLog.SessionStatus.START))
+        .build());
   }
 
   private void hparams(Pending.Hparams h, Sink out) throws IOException {
@@ -178,8 +194,8 @@ final class EventEncoder {
     }
     if (step <= state.lastStep) {
       drop(state, "TensorBoard tag '{}' already has a value at step {}; the value for step {} was dropped,"
-          + " because TensorBoard would discard the earlier points of the tag (further ones are dropped"
-          + " silently)", tag, state.lastStep, step);
+          + " because TensorBoard would either hide the tag's points from that step on or draw its curve"
+          + " backwards (further ones are dropped silently)", tag, state.lastStep, step);
       return Admission.DROP;
     }
     state.lastStep = step;

@@ -24,6 +24,9 @@ sealed interface Pending {
   record Hparams(Map<String, Object> hparams, Map<String, Float> metrics, double startTime, double wallTime)
       implements Pending {}
 
+  /** A SessionLog START: the run (re)starts at this step. */
+  record SessionStart(long step, double wallTime) implements Pending {}
+
   /** Write everything before this, flush the stream, then complete. */
   record Flush(CompletableFuture<Void> done) implements Pending {}
 

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +35,11 @@ import org.slf4j.LoggerFactory;
  * crash can cut the last record short; TensorBoard still reads every record before it.
  *
  * <p><b>Tags and steps.</b> Each tag belongs to one kind of data (scalar, text, histogram) and its
- * steps must strictly increase: TensorBoard drops all earlier points of a tag at or after a step it
- * sees again. A value whose step is not after the tag's last step is therefore dropped, with one
- * warning per tag. Scalars are stored as 32-bit floats, as TensorBoard reads them.
+ * steps must strictly increase within a file: on a step that goes back, TensorBoard's Rust loader
+ * drops the tag's points it read at or after that step, while its Python loader keeps both and draws
+ * the curve backwards. A value whose step is not after the tag's last step is therefore dropped, with
+ * one warning per tag. To write steps again after a restart, open a new writer and mark the restart
+ * with {@link #addSessionStart(long)}. Scalars are stored as 32-bit floats, as TensorBoard reads them.
  *
  * <p>Thread-safe: any number of threads may add events. After {@link #close()} further events are
  * ignored (one warning) and counted in {@link #droppedEvents()}.
@@ -60,12 +63,12 @@ public final class SummaryWriter implements AutoCloseable {
   private final AtomicBoolean warnedClosed = new AtomicBoolean();
   private int handOvers; // racy on purpose: only decides when to wake the writer thread
 
-  private SummaryWriter(Path logDir, EventFile eventFile, WriterOptions options) {
+  private SummaryWriter(Path logDir, EventFile eventFile, WriterOptions options, LongSupplier nanoClock) {
     this.logDir = logDir;
     this.file = eventFile.path();
     this.options = options;
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
-    this.loop = new WriterLoop(queue, eventFile, TimeUnit.SECONDS.toNanos(options.flushSecs()));
+    this.loop = new WriterLoop(queue, eventFile, TimeUnit.SECONDS.toNanos(options.flushSecs()), nanoClock);
     this.thread = new Thread(loop, "trainer4j-tensorboard-writer-" + THREAD_IDS.incrementAndGet());
     thread.setDaemon(true);
     thread.start();
@@ -93,6 +96,12 @@ public final class SummaryWriter implements AutoCloseable {
   }
 
   static SummaryWriter open(Path logDir, WriterOptions options, EventFile.StreamOpener opener) {
+    return open(logDir, options, opener, System::nanoTime);
+  }
+
+  /** Opens with a stand-in disk and a stand-in clock for the timed flush (tests). */
+  static SummaryWriter open(Path logDir, WriterOptions options, EventFile.StreamOpener opener,
+      LongSupplier nanoClock) {
     if (logDir == null) {
       throw new IllegalArgumentException("logDir must be a folder path, got null");
     }
@@ -100,7 +109,7 @@ public final class SummaryWriter implements AutoCloseable {
       throw new IllegalArgumentException("options must be WriterOptions (e.g. WriterOptions.defaults()), got null");
     }
     try {
-      return new SummaryWriter(logDir, EventFile.create(logDir, opener), options);
+      return new SummaryWriter(logDir, EventFile.create(logDir, opener), options, nanoClock);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a TensorBoard event file in " + logDir + ": " + e, e);
     }
@@ -201,6 +210,22 @@ public final class SummaryWriter implements AutoCloseable {
       copy[i] = values[i];
     }
     handOver(new Pending.Histogram(tag, copy, step, nowSeconds()));
+  }
+
+  /**
+   * Marks that the run starts, or starts again, at {@code step} (a {@code SessionLog} START event, as
+   * PyTorch's {@code SummaryWriter(purge_step=step)} writes). When TensorBoard's Python loader reads
+   * such a mark after another one in the same run folder, it discards every point of the folder it
+   * has read so far at {@code step} or later: what a run killed after its last checkpoint wrote, and
+   * the resumed run writes again. The first mark of a folder only starts it. The Rust loader
+   * (TensorBoard's default where it is installed) ignores the mark and replaces a tag's points as new
+   * ones at the same or an earlier step arrive.
+   *
+   * <p>Write it first, in a new writer: within one file a tag's steps must still increase.
+   */
+  public void addSessionStart(long step) {
+    checkStep(step);
+    handOver(new Pending.SessionStart(step, nowSeconds()));
   }
 
   /**

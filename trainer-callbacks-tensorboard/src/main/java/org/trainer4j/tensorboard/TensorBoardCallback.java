@@ -26,11 +26,14 @@ import org.trainer4j.core.callback.TrainerCallback;
  * <ul>
  *   <li>Folder: {@code logging_dir}, else {@code $TENSORBOARD_LOGGING_DIR}, else {@code
  *       <output_dir>/runs/<MonDD_HH-MM-SS>_<hostname>}.
- *   <li>{@code onTrainBegin}: the arguments' JSON as text {@code args}; the model's name and number
- *       of parameters as text {@code model}.
+ *   <li>{@code onTrainBegin}: a session start at {@code global_step + 1}, so that TensorBoard hides
+ *       what a killed run wrote after the checkpoint this run resumes from; at step 0, as HF, the
+ *       arguments' JSON as text {@code args/text_summary} and the model's name and number of
+ *       parameters as text {@code model_config/text_summary}.
  *   <li>{@code onLog}: keys through {@link LogKeys#rewriteLogs}; numbers become scalars at {@code
- *       global_step}, strings become text, anything else is dropped with one warning per key. {@code
- *       train/epoch} is written once per step (every log row carries it).
+ *       global_step}, strings become text under {@code <key>/text_summary} (HF's tag), anything else
+ *       is dropped with one warning per key. {@code train/epoch} is written once per step (every log
+ *       row carries it).
  *   <li>{@code onPredict}: the {@code test/} metrics as scalars.
  *   <li>{@code onTrainEnd}: the arguments as hyperparameters with the last {@code eval/} metrics, in
  *       the same run folder (HParams dashboard); then the file is closed.
@@ -44,6 +47,7 @@ import org.trainer4j.core.callback.TrainerCallback;
 public final class TensorBoardCallback implements TrainerCallback {
   private static final Logger LOG = LoggerFactory.getLogger(TensorBoardCallback.class);
   private static final String EPOCH_TAG = "train/epoch";
+  private static final String TEXT_SUFFIX = "/text_summary";
 
   private final WriterOptions options;
   private final UnaryOperator<String> env;
@@ -93,10 +97,13 @@ public final class TensorBoardCallback implements TrainerCallback {
     lastEvalMetrics.clear();
     training = true;
     SummaryWriter w = openWriter(args);
-    long step = state.globalStep();
+    // A resumed run writes again every step after its checkpoint's: what a killed run wrote there is
+    // orphaned, and this mark makes TensorBoard discard it.
+    w.addSessionStart(state.globalStep() + 1);
+    // At step 0 on every start, resumed or not, as HF's add_text without a step.
     // A fenced block keeps TensorBoard's Markdown renderer from joining the JSON lines.
-    w.addText("args", "```json\n" + args.toJson().stripTrailing() + "\n```", step);
-    context.model().ifPresent(model -> w.addText("model", ModelFacts.markdown(model), step));
+    w.addText(textTag("args"), "```json\n" + args.toJson().stripTrailing() + "\n```", 0);
+    context.model().ifPresent(model -> w.addText(textTag("model_config"), ModelFacts.markdown(model), 0));
     w.requestFlush();
   }
 
@@ -163,7 +170,7 @@ public final class TensorBoardCallback implements TrainerCallback {
           lastEvalMetrics.put(tag, n);
         }
       } else if (value instanceof String s) {
-        w.addText(tag, s, step);
+        w.addText(textTag(tag), s, step);
       } else if (warnedKeys.add(tag)) {
         LOG.warn("TensorBoard: dropped {} = {} of type {}: only numbers (scalars) and strings (text) are written;"
             + " this key is dropped silently from now on", tag, value,
@@ -173,6 +180,11 @@ public final class TensorBoardCallback implements TrainerCallback {
     // rewriteLogs never yields an empty tag, so the arrays need no further checks.
     w.addScalars(count == tags.length ? tags : Arrays.copyOf(tags, count),
         count == values.length ? values : Arrays.copyOf(values, count), step);
+  }
+
+  /** The tag HF's texts get: its {@code add_text} appends {@code /text_summary} to the name. */
+  private static String textTag(String name) {
+    return name + TEXT_SUFFIX;
   }
 
   private SummaryWriter openWriter(TrainingArguments args) {

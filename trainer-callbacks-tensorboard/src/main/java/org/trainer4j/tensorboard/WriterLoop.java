@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ final class WriterLoop implements Runnable {
   private final BlockingQueue<Pending> queue;
   private final EventFile file;
   private final long flushIntervalNanos;
+  /** Times the flush interval; {@code System::nanoTime} except in tests. */
+  private final LongSupplier nanoClock;
   private final EventEncoder encoder = new EventEncoder();
   private final List<Pending> batch = new ArrayList<>(MAX_BATCH);
   private volatile boolean flushRequested;
@@ -37,10 +40,13 @@ final class WriterLoop implements Runnable {
   private boolean dirty;
   private long nextFlush;
 
-  WriterLoop(BlockingQueue<Pending> queue, EventFile file, long flushIntervalNanos) {
+  WriterLoop(BlockingQueue<Pending> queue, EventFile file, long flushIntervalNanos, LongSupplier nanoClock) {
     this.queue = queue;
     this.file = file;
     this.flushIntervalNanos = flushIntervalNanos;
+    this.nanoClock = nanoClock;
+    // Set here, not when the thread starts: the interval runs from the open, however late the thread.
+    this.nextFlush = nanoClock.getAsLong() + flushIntervalNanos;
   }
 
   /** Asks for a flush once everything queued so far is written; does not wait. */
@@ -60,7 +66,6 @@ final class WriterLoop implements Runnable {
 
   @Override
   public void run() {
-    nextFlush = System.nanoTime() + flushIntervalNanos;
     boolean open = true;
     try {
       while (open) {
@@ -73,7 +78,7 @@ final class WriterLoop implements Runnable {
           flushRequested = false;
           open = drainBacklogAndFlush();
         }
-        if (open && dirty && System.nanoTime() - nextFlush >= 0) {
+        if (open && dirty && nanoClock.getAsLong() - nextFlush >= 0) {
           flushFile();
         }
       }
@@ -90,7 +95,7 @@ final class WriterLoop implements Runnable {
   }
 
   private void waitForWork() {
-    long wait = dirty ? Math.min(IDLE_PARK_NANOS, nextFlush - System.nanoTime()) : IDLE_PARK_NANOS;
+    long wait = dirty ? Math.min(IDLE_PARK_NANOS, nextFlush - nanoClock.getAsLong()) : IDLE_PARK_NANOS;
     if (wait > 0) {
       LockSupport.parkNanos(this, wait);
     }
@@ -142,7 +147,7 @@ final class WriterLoop implements Runnable {
   }
 
   private void flushFile() {
-    nextFlush = System.nanoTime() + flushIntervalNanos;
+    nextFlush = nanoClock.getAsLong() + flushIntervalNanos;
     if (failure != null || !dirty) {
       return;
     }

@@ -3,6 +3,7 @@ package org.trainer4j.tensorboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,8 +18,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +55,57 @@ class SummaryWriterTest {
       assertTrue(b.file().getFileName().toString().matches(pattern), b.file().toString());
       assertNotEquals(a.file(), b.file());
     }
+  }
+
+  @Test
+  void filesSortByNameInTheOrderTheyWereOpenedEvenWithinOneSecond() {
+    long second = 1_700_000_000L;
+    List<String> names = List.of(EventFileName.of(second, 9), EventFileName.of(second, 10),
+        EventFileName.of(second, 999_999), EventFileName.of(second, 1_000_000), EventFileName.of(second + 1, 0));
+    assertEquals(names, names.stream().sorted().toList());
+  }
+
+  @Test
+  void aSessionStartIsTensorBoardsStartEventAtItsStep() {
+    try (SummaryWriter writer = SummaryWriter.open(dir)) {
+      writer.addSessionStart(41);
+      writer.addScalar("loss", 0.5, 42);
+    }
+    List<TbEvents.Event> events = TbEvents.readRun(dir);
+    assertEquals(2, events.size());
+    TbEvents.Event start = events.get(0);
+    assertEquals(41, start.step());
+    assertEquals(TbEvents.SESSION_START, start.sessionStatus());
+    assertEquals(List.of(), start.values());
+    assertEquals(0, events.get(1).sessionStatus());
+    assertMessage("step must be >= 0, got -1", () -> SummaryWriter.open(dir).addSessionStart(-1));
+  }
+
+  /** PyTorch's {@code purge_step}: a run killed at step 6 restarts at step 4 in the same folder. */
+  @Test
+  void aRestartMarkedWithASessionStartHidesTheOrphanedPointsFromTensorBoard() {
+    try (SummaryWriter killed = SummaryWriter.open(dir)) {
+      killed.addSessionStart(1);
+      for (int step = 1; step <= 6; step++) {
+        killed.addScalar("loss", step, step);
+      }
+      killed.addText("note", "written after step 4 by the killed run", 5);
+    }
+    try (SummaryWriter resumed = SummaryWriter.open(dir)) {
+      resumed.addSessionStart(4);
+      for (int step = 4; step <= 8; step++) {
+        resumed.addScalar("loss", 10 + step, step);
+      }
+    }
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 4L, 5L, 6L, 7L, 8L),
+        TbEvents.steps(TbEvents.scalars(TbEvents.readRun(dir), "loss")), "both files hold steps 4-6");
+    assertEquals(List.of(List.of(0L, 1L), List.of(1L, 4L)), TbEvents.sessionStarts(dir));
+
+    List<TbEvents.Event> kept = TbEvents.keptByPythonLoader(dir);
+    List<TbEvents.Point> loss = TbEvents.scalars(kept, "loss");
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), TbEvents.steps(loss));
+    assertEquals(List.of(1f, 2f, 3f, 14f, 15f, 16f, 17f, 18f), TbEvents.values(loss));
+    assertEquals(List.of(), TbEvents.valuesOf(kept, "note"));
   }
 
   @Test
@@ -205,15 +261,30 @@ class SummaryWriterTest {
   }
 
   @Test
-  void requestFlushAndTheTimerFlushWithoutAnyoneWaiting() throws Exception {
+  void requestFlushFlushesWithoutAnyoneWaiting() throws Exception {
+    GatedOpener disk = new GatedOpener();
+    try (SummaryWriter writer = SummaryWriter.open(dir, WriterOptions.defaults(), disk)) {
+      assertEquals(0L, disk.nextFlush(), "the header's flush");
+      writer.addScalar("x", 1, 1);
+      writer.requestFlush();
+      disk.nextFlush();
+      assertEquals(2, TfRecordReader.read(writer.file()).records().size());
+    }
+  }
+
+  /** The writer's clock is a stand-in that moves only when the test moves it, so load cannot matter. */
+  @Test
+  void theTimerFlushesOnceFlushSecsHavePassed() throws Exception {
+    AtomicLong clock = new AtomicLong();
+    GatedOpener disk = new GatedOpener(clock::get);
     WriterOptions everySecond = WriterOptions.builder().flushSecs(1).build();
-    try (SummaryWriter timed = SummaryWriter.open(dir.resolve("timed"), everySecond);
-        SummaryWriter requested = SummaryWriter.open(dir.resolve("requested"))) {
-      timed.addScalar("x", 1, 1);
-      requested.addScalar("x", 1, 1);
-      requested.requestFlush();
-      awaitRecords(timed.file(), 2);
-      awaitRecords(requested.file(), 2);
+    try (SummaryWriter writer = SummaryWriter.open(dir, everySecond, disk, clock::get)) {
+      assertEquals(0L, disk.nextFlush(), "the header's flush");
+      writer.addScalar("x", 1, 1);
+      clock.set(TimeUnit.SECONDS.toNanos(1));
+      // Flushes are recorded in order with the clock's time: none came before the second was up.
+      assertEquals(TimeUnit.SECONDS.toNanos(1), disk.nextFlush());
+      assertEquals(List.of(1L), TbEvents.steps(TbEvents.scalars(TbEvents.readFile(writer.file()), "x")));
     }
   }
 
@@ -339,28 +410,42 @@ class SummaryWriterTest {
     assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
   }
 
-  /** Waits (up to 20 s) until the file holds this many complete records. */
-  private static void awaitRecords(Path file, int count) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (TfRecordReader.read(file).records().size() < count) {
-      assertTrue(System.nanoTime() < deadline, "no flush reached " + file);
-      Thread.sleep(20);
-    }
-  }
-
-  /** A disk that can stall or fail writes after the header. */
+  /**
+   * A disk that can stall or fail writes after the header, and records the time of each flush. The
+   * test waits on events of the writer thread, never on time; {@link #HANG_GUARD_MINUTES} only ends a
+   * test whose awaited event can no longer come.
+   */
   private static final class GatedOpener implements EventFile.StreamOpener {
+    private static final long HANG_GUARD_MINUTES = 5;
     private final CountDownLatch gate = new CountDownLatch(1);
     private final CountDownLatch stalled = new CountDownLatch(1);
+    private final BlockingQueue<Long> flushes = new LinkedBlockingQueue<>();
+    private final LongSupplier clock;
     private volatile boolean stalling;
     private volatile boolean failing;
+
+    GatedOpener() {
+      this(() -> 0);
+    }
+
+    /** Flushes are recorded with this clock's time. */
+    GatedOpener(LongSupplier clock) {
+      this.clock = clock;
+    }
 
     void stall() {
       stalling = true;
     }
 
     void awaitStalled() throws InterruptedException {
-      assertTrue(stalled.await(20, TimeUnit.SECONDS), "the writer never reached the disk");
+      assertTrue(stalled.await(HANG_GUARD_MINUTES, TimeUnit.MINUTES), "the writer never reached the disk");
+    }
+
+    /** Waits for the next flush that reached the disk, and returns the clock's time at it. */
+    long nextFlush() throws InterruptedException {
+      Long at = flushes.poll(HANG_GUARD_MINUTES, TimeUnit.MINUTES);
+      assertNotNull(at, "the writer never flushed");
+      return at;
     }
 
     void release() {
@@ -389,6 +474,12 @@ class SummaryWriterTest {
             }
           }
           out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+          out.flush();
+          flushes.add(clock.getAsLong());
         }
       };
     }

@@ -9,10 +9,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.trainer4j.testkit.WireMessage;
 
@@ -27,7 +29,19 @@ final class TbEvents {
   static final int DATA_CLASS_SCALAR = 1;
   static final int DATA_CLASS_TENSOR = 2;
 
-  record Event(double wallTime, long step, String fileVersion, String writer, List<Value> values) {}
+  /** SessionLog status of a START event. */
+  static final int SESSION_START = 1;
+
+  /**
+   * One record; {@code file} is its file's index in the run (0 for a single file), {@code sessionStatus}
+   * the SessionLog status (0 when the event has none).
+   */
+  record Event(double wallTime, long step, String fileVersion, String writer, List<Value> values, int file,
+      int sessionStatus) {
+    Event inFile(int index) {
+      return new Event(wallTime, step, fileVersion, writer, values, index, sessionStatus);
+    }
+  }
 
   /** One summary value; plugin name is "" and data class 0 when it carries no metadata. */
   record Value(String tag, boolean hasMetadata, String pluginName, byte[] pluginContent, int dataClass,
@@ -76,7 +90,8 @@ final class TbEvents {
       }
     }
     String writer = e.has(10) ? e.message(10).string(1) : "";
-    return new Event(e.doubleValue(1), e.varint(2), e.string(3), writer, values);
+    int sessionStatus = e.has(7) ? (int) e.message(7).varint(1) : 0;
+    return new Event(e.doubleValue(1), e.varint(2), e.string(3), writer, values, 0, sessionStatus);
   }
 
   private static Value value(WireMessage v) {
@@ -115,12 +130,41 @@ final class TbEvents {
     List<Event> all = new ArrayList<>();
     List<Path> files = eventFiles(runDir);
     assertFalse(files.isEmpty(), "no event file in " + runDir);
-    for (Path f : files) {
-      List<Event> events = readFile(f);
-      assertEquals("brain.Event:2", events.get(0).fileVersion(), "header of " + f);
-      all.addAll(events.subList(1, events.size()));
+    for (int i = 0; i < files.size(); i++) {
+      List<Event> events = readFile(files.get(i));
+      assertEquals("brain.Event:2", events.get(0).fileVersion(), "header of " + files.get(i));
+      for (Event e : events.subList(1, events.size())) {
+        all.add(e.inFile(i));
+      }
     }
     return all;
+  }
+
+  /**
+   * The events of a run folder that TensorBoard's Python loader keeps ({@code plugin_event_accumulator}
+   * with {@code purge_orphaned_data}, files of version 2): the run's first SessionLog START only starts
+   * it; each later one discards every event read before it at its step or later.
+   */
+  static List<Event> keptByPythonLoader(Path runDir) {
+    List<Event> kept = new ArrayList<>();
+    boolean started = false;
+    for (Event e : readRun(runDir)) {
+      if (e.sessionStatus() == SESSION_START) {
+        if (started) {
+          kept.removeIf(earlier -> earlier.step() >= e.step());
+        }
+        started = true;
+      } else {
+        kept.add(e);
+      }
+    }
+    return kept;
+  }
+
+  /** The SessionLog START events of a run folder, as (file index, step). */
+  static List<List<Long>> sessionStarts(Path runDir) {
+    return readRun(runDir).stream().filter(e -> e.sessionStatus() == SESSION_START)
+        .map(e -> List.of((long) e.file(), e.step())).toList();
   }
 
   static List<Value> valuesOf(List<Event> events, String tag) {
@@ -137,48 +181,73 @@ final class TbEvents {
 
   /**
    * The scalar points of a tag, checking what TensorBoard needs: a rank-0 DT_FLOAT tensor with one
-   * value, scalars metadata with the scalar data class on the first value only.
+   * value, scalars metadata with the scalar data class on the tag's first value in each file only.
    */
   static List<Point> scalars(List<Event> events, String tag) {
     List<Point> out = new ArrayList<>();
-    boolean first = true;
+    for (TensorAt at : tensorsOf(events, tag, "scalars", DATA_CLASS_SCALAR)) {
+      Tensor t = at.tensor();
+      assertEquals(DT_FLOAT, t.dtype(), tag + " dtype");
+      assertTrue(t.dims().isEmpty(), tag + " must be rank 0");
+      assertFalse(t.hasDoubleVal(), tag);
+      assertEquals(1, t.floatVal().size(), tag);
+      out.add(new Point(at.event().step(), t.floatVal().get(0), at.event().wallTime()));
+    }
+    return out;
+  }
+
+  /** The texts of a tag in order, checked as {@link #textPoints}. */
+  static List<String> texts(List<Event> events, String tag) {
+    return textPoints(events, tag).stream().map(TextPoint::text).toList();
+  }
+
+  /** The steps of a tag's texts, in order. */
+  static List<Long> textSteps(List<Event> events, String tag) {
+    return textPoints(events, tag).stream().map(TextPoint::step).toList();
+  }
+
+  /** A text as TensorBoard's text dashboard lists it. */
+  record TextPoint(long step, String text) {}
+
+  /**
+   * The texts of a tag, checking the text plugin metadata (on the tag's first value in each file only)
+   * and a rank-0 DT_STRING tensor.
+   */
+  static List<TextPoint> textPoints(List<Event> events, String tag) {
+    List<TextPoint> out = new ArrayList<>();
+    for (TensorAt at : tensorsOf(events, tag, "text", DATA_CLASS_TENSOR)) {
+      Tensor t = at.tensor();
+      assertEquals(DT_STRING, t.dtype(), tag);
+      assertTrue(t.dims().isEmpty(), tag);
+      assertEquals(1, t.stringVal().size(), tag);
+      out.add(new TextPoint(at.event().step(), t.stringVal().get(0)));
+    }
+    return out;
+  }
+
+  /** A tensor value with the event that holds it. */
+  private record TensorAt(Event event, Tensor tensor) {}
+
+  /**
+   * The tensor values of a tag, checking that the tag's first value in each file, and only that one,
+   * carries the plugin's metadata.
+   */
+  private static List<TensorAt> tensorsOf(List<Event> events, String tag, String plugin, int dataClass) {
+    List<TensorAt> out = new ArrayList<>();
+    Set<Integer> filesSeen = new HashSet<>();
     for (Event e : events) {
       for (Value v : e.values()) {
         if (!v.tag().equals(tag)) {
           continue;
         }
-        assertEquals(first, v.hasMetadata(), "metadata on the first value of " + tag + " only");
+        boolean first = filesSeen.add(e.file());
+        assertEquals(first, v.hasMetadata(), "metadata on the first value of " + tag + " in a file only");
         if (first) {
-          assertEquals("scalars", v.pluginName(), tag);
-          assertEquals(DATA_CLASS_SCALAR, v.dataClass(), tag);
+          assertEquals(plugin, v.pluginName(), tag);
+          assertEquals(dataClass, v.dataClass(), tag);
         }
-        Tensor t = v.tensor().orElseThrow(() -> new AssertionError(tag + " is not a tensor value"));
-        assertEquals(DT_FLOAT, t.dtype(), tag + " dtype");
-        assertTrue(t.dims().isEmpty(), tag + " must be rank 0");
-        assertFalse(t.hasDoubleVal(), tag);
-        assertEquals(1, t.floatVal().size(), tag);
-        out.add(new Point(e.step(), t.floatVal().get(0), e.wallTime()));
-        first = false;
+        out.add(new TensorAt(e, v.tensor().orElseThrow(() -> new AssertionError(tag + " is not a tensor value"))));
       }
-    }
-    return out;
-  }
-
-  /** The texts of a tag by step, checking the text plugin metadata and a rank-0 DT_STRING tensor. */
-  static List<String> texts(List<Event> events, String tag) {
-    List<String> out = new ArrayList<>();
-    boolean first = true;
-    for (Value v : valuesOf(events, tag)) {
-      assertEquals(first, v.hasMetadata(), "metadata on the first value of " + tag + " only");
-      if (first) {
-        assertEquals("text", v.pluginName(), tag);
-      }
-      Tensor t = v.tensor().orElseThrow();
-      assertEquals(DT_STRING, t.dtype(), tag);
-      assertTrue(t.dims().isEmpty(), tag);
-      assertEquals(1, t.stringVal().size(), tag);
-      out.add(t.stringVal().get(0));
-      first = false;
     }
     return out;
   }

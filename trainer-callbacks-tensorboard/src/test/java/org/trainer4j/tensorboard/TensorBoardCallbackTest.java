@@ -92,7 +92,10 @@ class TensorBoardCallbackTest {
     assertEquals(List.of(runDir), listDir(dir.resolve("runs")), "one run folder, no stray hparams folder");
     List<TbEvents.Event> events = TbEvents.readRun(runDir);
 
-    String argsText = TbEvents.texts(events, "args").get(0);
+    // HF's tag and step: add_text("args", ...) without a step.
+    assertEquals(List.of(0L), TbEvents.textSteps(events, "args/text_summary"));
+    assertEquals(List.of(), TbEvents.valuesOf(events, "args"));
+    String argsText = TbEvents.texts(events, "args/text_summary").get(0);
     assertTrue(argsText.startsWith("```json\n") && argsText.endsWith("\n```"), argsText);
     assertEquals(PyJson.loads(args.toJson()), PyJson.loads(argsText.substring(8, argsText.length() - 4)));
 
@@ -105,7 +108,8 @@ class TensorBoardCallbackTest {
     assertPoints(events, "train/train_loss", List.of(20L), List.of(0.625f));
     assertPoints(events, "test/loss", List.of(20L), List.of(0.5f));
     assertPoints(events, "test/f1", List.of(20L), List.of(0.7f));
-    assertEquals(List.of("looks *fine*"), TbEvents.texts(events, "eval/note"));
+    assertEquals(List.of("looks *fine*"), TbEvents.texts(events, "eval/note/text_summary"));
+    assertEquals(List.of(10L), TbEvents.textSteps(events, "eval/note/text_summary"));
     assertEquals(List.of(), TbEvents.valuesOf(events, "eval/matrix"), "a list is neither scalar nor text");
     // Every other number logged or predicted (learning rate, runtimes, rates, flos) too, at its step.
     Map<String, List<TbEvents.Point>> expected = loggedNumbers(driver);
@@ -138,7 +142,7 @@ class TensorBoardCallbackTest {
       cb.onTrainBegin(args, state, control, CallbackContext.empty().withModel(model));
       cb.onTrainEnd(args, state, control, CallbackContext.empty());
     }
-    String text = TbEvents.texts(TbEvents.readRun(dir.resolve("tb")), "model").get(0);
+    String text = TbEvents.texts(TbEvents.readRun(dir.resolve("tb")), "model_config/text_summary").get(0);
     assertTrue(text.contains("| model | tiny |"), text);
     assertTrue(text.contains("| block | Linear |"), text);
     assertTrue(text.contains("| parameters | 8 |"), text);
@@ -180,6 +184,25 @@ class TensorBoardCallbackTest {
     List<TbEvents.Event> events = TbEvents.readRun(dir.resolve("tb"));
     assertPoints(events, "eval/loss", List.of(0L), List.of(0.4f));
     assertEquals(List.of(), TbEvents.valuesOf(events, "_hparams_/experiment"));
+  }
+
+  /** As HF: the final evaluation logs eval/* again at the last step, in a second file of the run. */
+  @Test
+  void evaluateAfterTrainWritesTheEvalMetricsAgainAtTheSameStep() {
+    TrainingArguments args = args().loggingDir(dir.resolve("tb")).numTrainEpochs(2).evalStrategy("epoch").build();
+    TensorBoardCallback cb = callback();
+    CallbackDriver driver = CallbackDriver.builder(args).trainExamples(8).evalExamples(4)
+        .evalLoss(step -> 0.5).callbacks(cb).build();
+    driver.train();
+    driver.evaluate();
+    List<TbEvents.Event> events = TbEvents.readRun(dir.resolve("tb"));
+    assertEquals(2, TbEvents.eventFiles(dir.resolve("tb")).size());
+    assertPoints(events, "eval/loss", List.of(2L, 4L, 4L), List.of(0.5f, 0.5f, 0.5f));
+    List<Integer> files = events.stream().filter(e -> e.values().stream().anyMatch(v -> v.tag().equals("eval/loss")))
+        .map(TbEvents.Event::file).toList();
+    assertEquals(List.of(0, 0, 1), files, "the file of each eval/loss point");
+    // Only train() marks a session start: the evaluation's file restarts nothing.
+    assertEquals(List.of(List.of(0L, 1L)), TbEvents.sessionStarts(dir.resolve("tb")));
   }
 
   @Test
