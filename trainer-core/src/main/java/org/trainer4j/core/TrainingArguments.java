@@ -172,6 +172,11 @@ public final class TrainingArguments {
   @Help("Restore the state of stateful callbacks (e.g. early stopping) from the checkpoint.")
   boolean restoreCallbackStatesFromCheckpoint = false;
 
+  // The options as the user set them, before build() derived anything from them: toBuilder() starts
+  // here, so that run_name, eval_steps, do_eval, metric_for_best_model and greater_is_better are
+  // derived again from the changed options instead of being frozen. Null only for drafts.
+  private TrainingArguments given;
+
   TrainingArguments() {}
 
   /** A builder starting from HF's defaults. */
@@ -179,9 +184,15 @@ public final class TrainingArguments {
     return new Builder(new TrainingArguments());
   }
 
-  /** A builder starting from these arguments. */
+  /**
+   * A builder holding the options as they were given to the builder, the parser or {@code fromJson}:
+   * the values {@link Builder#build()} derived ({@code run_name}, {@code eval_steps}, {@code do_eval},
+   * {@code metric_for_best_model}, {@code greater_is_better}, {@code output_dir} for null) are derived
+   * again from the changed options, so {@code args.toBuilder().outputDir("b").build()} is the same
+   * value as building from scratch with the original options and {@code output_dir=b}.
+   */
   public Builder toBuilder() {
-    return new Builder(copy());
+    return new Builder((given != null ? given : this).copy());
   }
 
   /**
@@ -222,7 +233,10 @@ public final class TrainingArguments {
     return ArgumentParser.toJson(this);
   }
 
-  /** The arguments as an ordered map of HF names to values (unset values as {@code null}). */
+  /**
+   * The arguments as an ordered map of HF names to values (unset values as {@code null}), derived
+   * values included.
+   */
   public Map<String, Object> toMap() {
     return ArgumentParser.toMap(this);
   }
@@ -286,6 +300,7 @@ public final class TrainingArguments {
   public List<String> includeForMetrics() { return List.copyOf(includeForMetrics); }
   public boolean restoreCallbackStatesFromCheckpoint() { return restoreCallbackStatesFromCheckpoint; }
 
+  /** Equal when every option has the same value (derived values included), however they were given. */
   @Override
   public boolean equals(Object o) {
     return o instanceof TrainingArguments other && toMap().equals(other.toMap());
@@ -376,6 +391,7 @@ public final class TrainingArguments {
     public TrainingArguments build() {
       TrainingArguments built = a.copy();
       ArgumentsValidator.validateAndResolve(built);
+      built.given = a.copy();
       return built;
     }
   }
