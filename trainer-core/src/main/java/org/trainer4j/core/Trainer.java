@@ -301,6 +301,9 @@ public final class Trainer implements AutoCloseable {
     List<NamedParameter> parameters = Optimizers.trainableParameters(model.getBlock());
 
     state = resumeFrom.map(c -> resumedState(c, plan)).orElseGet(TrainerState::new);
+    if (resumeFrom.isEmpty()) {
+      state.setEpoch(0); // as HF: None before training, 0 from onTrainBegin on
+    }
     state.setMaxSteps(plan.maxSteps());
     state.setNumTrainEpochs(plan.numTrainEpochs());
     state.setTrainBatchSize(args.perDeviceTrainBatchSize());
