@@ -37,6 +37,7 @@ import org.trainer4j.core.console.ProgressCallback;
 import org.trainer4j.core.data.Batch;
 import org.trainer4j.core.data.DataCollator;
 import org.trainer4j.core.data.DataLoader;
+import org.trainer4j.core.data.Sampler;
 import org.trainer4j.core.data.Seeds;
 import org.trainer4j.core.data.TrainerDataset;
 import org.trainer4j.core.metrics.ComputeMetrics;
@@ -79,6 +80,7 @@ public final class Trainer implements AutoCloseable {
   private final TrainerDataset trainDataset;
   private final TrainerDataset evalDataset;
   private final ComputeMetrics computeMetrics;
+  private final Sampler trainSampler;
   private final CallbackHandler callbacks = new CallbackHandler();
   private final List<Integrations.Selection> integrations;
   private final TrainerControl control = new TrainerControl();
@@ -107,6 +109,7 @@ public final class Trainer implements AutoCloseable {
     this.trainDataset = b.trainDataset;
     this.evalDataset = b.evalDataset;
     this.computeMetrics = b.computeMetrics;
+    this.trainSampler = TrainingOrder.choose(args, b.trainSampler);
     this.context = CallbackContext.empty().withModel(model)
         .withDataLoaders(trainDataset == null ? null : trainLoader(), evalDataset == null ? null : evalLoader(evalDataset));
 
@@ -399,6 +402,7 @@ public final class Trainer implements AutoCloseable {
     private boolean epochFinished;
     private int startEpoch;
     private int skipBatches;
+    private LoopState.EpochOrder epochOrder;
 
     TrainingRun(StepPlan plan, DataLoader loader, List<NamedParameter> parameters, Optimizer optimizer,
         LrScheduler scheduler) {
@@ -427,6 +431,12 @@ public final class Trainer implements AutoCloseable {
             LOG.warn("the checkpoint was trained with seed={} data_seed={}, this run uses seed={} data_seed={}:"
                 + " data order and dropout will differ from an uninterrupted run", saved.seed(), saved.dataSeed(),
                 args.seed(), dataSeed());
+          } else if (saved.epochOrder() != null && !saved.epochOrder().equals(
+              LoopState.EpochOrder.of(saved.epochOrder().epoch(), loader.order(saved.epochOrder().epoch())))) {
+            LOG.warn("the training sampler gives epoch {} another order than when checkpoint {} was saved: the"
+                + " resumed run skips the batches already trained but visits other examples than an uninterrupted"
+                + " run; make the sampler's order a function of the epoch (e.g. seed its Random with the epoch)",
+                saved.epochOrder().epoch(), checkpoint);
           }
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read the optimizer state of checkpoint " + checkpoint, e);
@@ -457,6 +467,7 @@ public final class Trainer implements AutoCloseable {
       for (int epoch = startEpoch; epoch < plan.numTrainEpochs() && state.globalStep() < plan.maxSteps()
           || epoch == startEpoch && skipBatches == plan.batchesPerEpoch(); epoch++) {
         int[] order = loader.order(epoch);
+        epochOrder = LoopState.EpochOrder.of(epoch, order);
         int batches = plan.batchesPerEpoch();
         int first = epoch == startEpoch ? skipBatches : 0;
         epochFinished = false;
@@ -581,7 +592,7 @@ public final class Trainer implements AutoCloseable {
       state.setStatefulCallbacks(CallbackStates.export(control, callbacks.callbacks()));
       BestModel.bestCheckpoint(args, state, folder).ifPresent(best -> state.setBestModelCheckpoint(best.toString()));
       LoopState loopState = new LoopState(losses.save(), lastLoggedStep, learningRate, gradNorm,
-          epochFinished, args.seed(), dataSeed());
+          epochFinished, args.seed(), dataSeed(), epochOrder);
       try {
         Checkpoints.writeAtomically(folder, dir -> {
           ModelWeights.save(model.getBlock(), dir.resolve(Checkpoints.MODEL));
@@ -669,15 +680,15 @@ public final class Trainer implements AutoCloseable {
 
 
   private DataLoader trainLoader() {
-    return new DataLoader(trainDataset, args.perDeviceTrainBatchSize(), true, args.dataloaderDropLast(), dataSeed());
+    return new DataLoader(trainDataset, args.perDeviceTrainBatchSize(), trainSampler, args.dataloaderDropLast());
   }
 
   private int dataSeed() {
-    return args.dataSeed().orElse(args.seed());
+    return TrainingOrder.dataSeed(args);
   }
 
   private DataLoader evalLoader(TrainerDataset dataset) {
-    return new DataLoader(dataset, args.perDeviceEvalBatchSize(), false, false, 0);
+    return new DataLoader(dataset, args.perDeviceEvalBatchSize(), Sampler.sequential(), args.dataloaderDropLast());
   }
 
   private TrainerCallback consoleCallback() {
@@ -710,6 +721,7 @@ public final class Trainer implements AutoCloseable {
     private TrainerDataset trainDataset;
     private TrainerDataset evalDataset;
     private ComputeMetrics computeMetrics;
+    private Sampler trainSampler;
     private final List<TrainerCallback> callbacks = new ArrayList<>();
     private ClassLoader classLoader = Trainer.class.getClassLoader();
 
@@ -727,6 +739,12 @@ public final class Trainer implements AutoCloseable {
     public Builder evalDataset(ai.djl.training.dataset.RandomAccessDataset v) { return evalDataset(TrainerDataset.of(v)); }
     public <T> Builder evalDataset(List<T> examples, DataCollator<T> collator) { return evalDataset(TrainerDataset.of(examples, collator)); }
     public Builder computeMetrics(ComputeMetrics v) { computeMetrics = v; return this; }
+    /**
+     * The order of the training examples in each epoch, replacing {@code train_sampling_strategy}
+     * (HF's {@code _get_train_sampler} override); it must be a function of the epoch for an exact
+     * resume, see {@link Sampler}.
+     */
+    public Builder trainSampler(Sampler v) { trainSampler = v; return this; }
     /** Adds user callbacks, called after integrations and before the progress bar. */
     public Builder callbacks(TrainerCallback... v) { callbacks.addAll(List.of(v)); return this; }
     public Builder callbacks(List<? extends TrainerCallback> v) { callbacks.addAll(v); return this; }

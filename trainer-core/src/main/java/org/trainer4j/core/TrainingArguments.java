@@ -13,6 +13,7 @@ import org.trainer4j.core.args.Help;
 import org.trainer4j.core.args.HelpRequestedException;
 import org.trainer4j.core.args.IntervalStrategy;
 import org.trainer4j.core.args.OptimizerType;
+import org.trainer4j.core.args.SamplingStrategy;
 import org.trainer4j.core.args.SaveStrategy;
 import org.trainer4j.core.args.SchedulerType;
 
@@ -139,8 +140,12 @@ public final class TrainingArguments {
   @Help("Random seed for the order of the training data; unset: seed.")
   Integer dataSeed = null;
 
-  @Help("Drop the last incomplete training batch of each epoch.")
+  @Help("Drop the last incomplete batch of each epoch (training) and of each evaluation or prediction.")
   boolean dataloaderDropLast = false;
+
+  @Help("The order of the training examples: shuffled each epoch (by data_seed) or in dataset order"
+      + " (HF v5's name); a trainSampler given to the Trainer's builder replaces it.")
+  SamplingStrategy trainSamplingStrategy = SamplingStrategy.RANDOM;
 
   @Help("A name for the run, shown by loggers such as W&B; unset: output_dir.")
   String runName = null;
@@ -287,6 +292,7 @@ public final class TrainingArguments {
   public int seed() { return seed; }
   public Optional<Integer> dataSeed() { return Optional.ofNullable(dataSeed); }
   public boolean dataloaderDropLast() { return dataloaderDropLast; }
+  public SamplingStrategy trainSamplingStrategy() { return trainSamplingStrategy; }
   /** The run's name; {@code output_dir} when none was given (as HF v4). */
   public String runName() { return runName; }
   public Optional<Boolean> disableTqdm() { return Optional.ofNullable(disableTqdm); }
@@ -369,6 +375,8 @@ public final class TrainingArguments {
     public Builder seed(int v) { a.seed = v; return this; }
     public Builder dataSeed(int v) { a.dataSeed = v; return this; }
     public Builder dataloaderDropLast(boolean v) { a.dataloaderDropLast = v; return this; }
+    public Builder trainSamplingStrategy(SamplingStrategy v) { a.trainSamplingStrategy = v; return this; }
+    public Builder trainSamplingStrategy(String v) { return trainSamplingStrategy(SamplingStrategy.of(v)); }
     public Builder runName(String v) { a.runName = v; return this; }
     public Builder disableTqdm(boolean v) { a.disableTqdm = v; return this; }
     public Builder labelNames(List<String> v) { a.labelNames = new ArrayList<>(v); return this; }
