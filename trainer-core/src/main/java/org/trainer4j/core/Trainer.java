@@ -82,7 +82,8 @@ public final class Trainer implements AutoCloseable {
   private final ComputeMetrics computeMetrics;
   private final Sampler trainSampler;
   private final CallbackHandler callbacks = new CallbackHandler();
-  private final List<Integrations.Selection> integrations;
+  private final List<Integrations.Selection> integrations = new ArrayList<>(); // those that started
+  private final List<String> integrationsOff = new ArrayList<>();
   private final TrainerControl control = new TrainerControl();
   private TrainerState state = new TrainerState();
   private CallbackContext context;
@@ -114,11 +115,12 @@ public final class Trainer implements AutoCloseable {
         .withDataLoaders(trainDataset == null ? null : trainLoader(), evalDataset == null ? null : evalLoader(evalDataset));
 
     callbacks.add(new DefaultFlowCallback(), CallbackRole.FLOW);
-    this.integrations = Integrations.select(args.reportTo(), b.classLoader);
-    for (Integrations.Selection selection : integrations) {
+    for (Integrations.Selection selection : Integrations.select(args.reportTo(), b.classLoader)) {
       try {
         callbacks.add(selection.provider().create(args), CallbackRole.INTEGRATION);
+        integrations.add(selection);
       } catch (RuntimeException e) {
+        integrationsOff.add(selection.name());
         LOG.error("integration {} could not start and is switched off for this run; training goes on",
             selection.name(), e);
       }
@@ -319,7 +321,12 @@ public final class Trainer implements AutoCloseable {
       context = context.withOptimizer(optimizer, scheduler).withDataLoaders(loader, context.evalDataLoader().orElse(null));
       TrainingRun run = new TrainingRun(plan, loader, parameters, optimizer, scheduler);
       resumeFrom.ifPresent(run::restore);
-      LOG.info(Integrations.describe(integrations, args.reportTo()));
+      String reporting = Integrations.describe(integrations, args.reportTo(), integrationsOff);
+      if (integrationsOff.isEmpty()) {
+        LOG.info(reporting);
+      } else {
+        LOG.warn(reporting); // not everything report_to asked for is reported to
+      }
       LOG.info("Training: {} examples, {} epochs, batch size {}, gradient accumulation {}, {} optimizer steps",
           trainDataset.size(), plan.numTrainEpochs(), args.perDeviceTrainBatchSize(),
           args.gradientAccumulationSteps(), plan.maxSteps());

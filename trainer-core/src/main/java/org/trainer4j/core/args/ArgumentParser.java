@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -482,7 +481,7 @@ public final class ArgumentParser {
         fromHf.add(g);
         continue;
       }
-      String closest = BY_NAME.keySet().stream().min(Comparator.comparingInt(n -> editDistance(n, bare))).orElseThrow();
+      String closest = ClosestName.among(BY_NAME.keySet(), bare).orElseThrow();
       hints.add(g + " (did you mean " + (dashed ? "--" : "") + closest + "?)");
     }
     List<String> parts = new ArrayList<>();
@@ -508,25 +507,6 @@ public final class ArgumentParser {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot read the resource " + resource, e);
     }
-  }
-
-  static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 
   // ---- reflection over TrainingArguments' option fields ----

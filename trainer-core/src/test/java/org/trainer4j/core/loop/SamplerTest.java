@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
 import ai.djl.training.loss.Loss;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainer4j.core.Fixtures;
+import org.trainer4j.core.StandardError;
 import org.trainer4j.core.Trainer;
 import org.trainer4j.core.TrainerControl;
 import org.trainer4j.core.TrainerState;
@@ -172,16 +170,8 @@ class SamplerTest {
     };
     train(args().perDeviceTrainBatchSize(2).saveStrategy("steps").saveSteps(3), countsCalls);
 
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream original = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      train(args().perDeviceTrainBatchSize(2).saveStrategy("no")
-          .resumeFromCheckpoint(dir.resolve("checkpoint-3").toString()), countsCalls);
-    } finally {
-      System.setErr(original);
-    }
-    String log = err.toString(StandardCharsets.UTF_8);
+    String log = StandardError.during(() -> train(args().perDeviceTrainBatchSize(2).saveStrategy("no")
+        .resumeFromCheckpoint(dir.resolve("checkpoint-3").toString()), countsCalls));
     assertTrue(log.contains("the training sampler gives epoch 0 another order than when checkpoint "
         + dir.resolve("checkpoint-3") + " was saved"), log);
   }
