@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,7 @@ public final class Trainer implements AutoCloseable {
   private final List<String> integrationsOff = new ArrayList<>();
   private final TrainerControl control = new TrainerControl();
   private TrainerState state = new TrainerState();
+  private final CallbackLogs callbackLogs = new CallbackLogs(this::logForCallback);
   private CallbackContext context;
 
   private Trainer(Builder b) {
@@ -111,7 +113,7 @@ public final class Trainer implements AutoCloseable {
     this.evalDataset = b.evalDataset;
     this.computeMetrics = b.computeMetrics;
     this.trainSampler = TrainingOrder.choose(args, b.trainSampler);
-    this.context = CallbackContext.empty().withModel(model)
+    this.context = CallbackContext.empty().withLogger(callbackLogs::add).withModel(model)
         .withDataLoaders(trainDataset == null ? null : trainLoader(), evalDataset == null ? null : evalLoader(evalDataset));
 
     callbacks.add(new DefaultFlowCallback(), CallbackRole.FLOW);
@@ -277,14 +279,30 @@ public final class Trainer implements AutoCloseable {
   /**
    * Logs a row: adds {@code epoch}, appends it with {@code step} to {@code log_history} and fires
    * {@code onLog}. Use it for values computed outside {@code evaluate}; prefix them {@code eval_} or
-   * {@code test_} to file them under {@code eval/} or {@code test/}.
+   * {@code test_} to file them under {@code eval/} or {@code test/}. Called from a callback (as HF
+   * users do), it logs as {@link CallbackContext#log(Map)}: right after the current event.
    *
    * @return the row as logged (with {@code epoch})
    */
   public Map<String, Object> log(Map<String, ?> logs) {
+    if (callbackLogs.dispatching()) {
+      callbackLogs.add(logs);
+      return Collections.unmodifiableMap(state.withEpoch(logs)); // as it is logged when the event ends
+    }
+    return logNow(logs);
+  }
+
+  private Map<String, Object> logNow(Map<String, ?> logs) {
     Map<String, Object> row = state.recordLog(logs);
     fire(Event.ON_LOG, context.withLogs(row));
     return row;
+  }
+
+  /** A row a callback logged: its onLog (which resets should_log) must not cancel the log a step asked for. */
+  private void logForCallback(Map<String, ?> logs) {
+    boolean logDue = control.shouldLog();
+    logNow(logs);
+    control.setShouldLog(logDue || control.shouldLog());
   }
 
   // ---- training ----
@@ -708,7 +726,14 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void fire(Event event, CallbackContext eventContext) {
-    callbacks.fire(event, args, state, control, eventContext);
+    boolean completed = false;
+    callbackLogs.enter();
+    try {
+      callbacks.fire(event, args, state, control, eventContext);
+      completed = true;
+    } finally {
+      callbackLogs.exit(completed); // logs what callbacks logged during the event
+    }
   }
 
   private static double secondsSince(long startNanos) {

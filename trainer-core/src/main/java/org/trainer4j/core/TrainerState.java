@@ -136,12 +136,18 @@ public final class TrainerState {
    * (what {@code onLog} gets), appended to {@link #logHistory()} with {@code step} as well.
    */
   public Map<String, Object> recordLog(Map<String, ?> logs) {
-    Map<String, Object> row = new LinkedHashMap<>(logs);
-    epoch().ifPresent(e -> row.put("epoch", e));
+    Map<String, Object> row = withEpoch(logs);
     Map<String, Object> history = new LinkedHashMap<>(row);
     history.put("step", globalStep());
     appendOwnedLog(history); // runs at every logged step: one copy of the row for the history, not two
     return Collections.unmodifiableMap(row);
+  }
+
+  /** A copy of the row with {@code epoch} added once training has started, as HF's {@code Trainer.log}. */
+  Map<String, Object> withEpoch(Map<String, ?> logs) {
+    Map<String, Object> row = new LinkedHashMap<>(logs);
+    epoch().ifPresent(e -> row.put("epoch", e));
+    return row;
   }
 
   /**
