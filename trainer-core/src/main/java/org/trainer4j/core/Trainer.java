@@ -101,6 +101,7 @@ public final class Trainer implements AutoCloseable {
     }
     this.inference = model != null ? new BlockInference(model) : b.inference;
     this.manager = model != null ? model.getNDManager() : NDManager.newBaseManager();
+    EngineCheck.requireEngine(manager, b.classLoader);
     if (b.loss == null) {
       throw new IllegalArgumentException("a loss is required, e.g. Trainer.builder().loss(Loss.softmaxCrossEntropyLoss())");
     }
