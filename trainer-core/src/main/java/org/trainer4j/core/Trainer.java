@@ -73,6 +73,10 @@ import org.trainer4j.core.optim.Optimizers;
 public final class Trainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
+  static {
+    CpuEngineNoise.quietCudaProbe();
+  }
+
   private final Model model; // null when only an InferenceModel was given
   private final InferenceModel inference;
   private final NDManager manager;

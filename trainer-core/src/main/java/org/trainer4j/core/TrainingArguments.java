@@ -26,6 +26,10 @@ import org.trainer4j.core.args.SchedulerType;
  * IllegalArgumentException} that names the option, the value and what is allowed.
  */
 public final class TrainingArguments {
+  static {
+    CpuEngineNoise.quietCudaProbe(); // most programs read their arguments before DJL's engine loads
+  }
+
   // Options. Each field is one option: its snake_case name, its type and default come from here, so
   // the parser, --help and JSON can never disagree with the Java API.
 
