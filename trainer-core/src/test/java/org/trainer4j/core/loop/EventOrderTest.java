@@ -162,6 +162,26 @@ class EventOrderTest {
   }
 
   @Test
+  void evaluateAfterTrainLogsASecondEvalRowAtTheSameStepAsHf() {
+    try (Model model = Fixtures.mlp(4)) {
+      Trainer trainer = Trainer.builder().model(model).loss(Loss.softmaxCrossEntropyLoss())
+          .args(TrainingArguments.builder().outputDir(dir.toString()).perDeviceTrainBatchSize(4).numTrainEpochs(1)
+              .evalStrategy("epoch").saveStrategy("no").reportTo("none").build())
+          .trainDataset(Fixtures.dataset(Fixtures.blobs(10, 1))).evalDataset(Fixtures.dataset(Fixtures.blobs(5, 2)))
+          .build();
+      trainer.train();
+      Map<String, Object> again = trainer.evaluate();
+
+      List<Map<String, Object>> evalRows = trainer.state().logHistory().stream()
+          .filter(r -> r.containsKey("eval_loss")).toList();
+      assertEquals(2, evalRows.size());
+      assertEquals(List.of(3, 3), evalRows.stream().map(r -> r.get("step")).toList());
+      assertEquals(List.of(1.0, 1.0), evalRows.stream().map(r -> r.get("epoch")).toList());
+      assertEquals(evalRows.get(0).get("eval_loss"), again.get("eval_loss"), "the same model, the same data");
+    }
+  }
+
+  @Test
   void aCallbackCanStopTraining() {
     TrainerCallback stopper = new TrainerCallback() {
       @Override
