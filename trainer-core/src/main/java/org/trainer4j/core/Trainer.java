@@ -461,12 +461,8 @@ public final class Trainer implements AutoCloseable {
             LOG.warn("the checkpoint was trained with seed={} data_seed={}, this run uses seed={} data_seed={}:"
                 + " data order and dropout will differ from an uninterrupted run", saved.seed(), saved.dataSeed(),
                 args.seed(), dataSeed());
-          } else if (saved.epochOrder() != null && !saved.epochOrder().equals(
-              LoopState.EpochOrder.of(saved.epochOrder().epoch(), loader.order(saved.epochOrder().epoch())))) {
-            LOG.warn("the training sampler gives epoch {} another order than when checkpoint {} was saved: the"
-                + " resumed run skips the batches already trained but visits other examples than an uninterrupted"
-                + " run; make the sampler's order a function of the epoch (e.g. seed its Random with the epoch)",
-                saved.epochOrder().epoch(), checkpoint);
+          } else if (saved.epochOrder() != null) {
+            warnIfOrderChanged(saved.epochOrder(), checkpoint);
           }
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read the optimizer state of checkpoint " + checkpoint, e);
@@ -485,6 +481,16 @@ public final class Trainer implements AutoCloseable {
       }
       LOG.info("Continuing training from checkpoint {} at step {}: skipping {} epochs and {} batches", checkpoint,
           done, startEpoch, skipBatches);
+    }
+
+    /** A sampler whose order is not a function of the epoch breaks an exact resume: say so. */
+    private void warnIfOrderChanged(LoopState.EpochOrder saved, Path checkpoint) {
+      if (!saved.equals(LoopState.EpochOrder.of(saved.epoch(), loader.order(saved.epoch())))) {
+        LOG.warn("the training sampler gives epoch {} another order than when checkpoint {} was saved: the"
+            + " resumed run skips the batches already trained but visits other examples than an uninterrupted"
+            + " run; make the sampler's order a function of the epoch (e.g. seed its Random with the epoch)",
+            saved.epoch(), checkpoint);
+      }
     }
 
     TrainOutput execute() {
