@@ -8,6 +8,7 @@ import java.util.Map;
 import org.trainer4j.core.args.Choice;
 import org.trainer4j.core.args.IntervalStrategy;
 import org.trainer4j.core.args.OptimizerType;
+import org.trainer4j.core.args.SamplingStrategy;
 import org.trainer4j.core.args.SaveStrategy;
 import org.trainer4j.core.args.SchedulerType;
 import org.trainer4j.core.optim.Optimizers;
@@ -34,6 +35,7 @@ final class ArgumentsValidator {
     requireChoice(a.saveStrategy, SaveStrategy.class, "save_strategy");
     requireChoice(a.lrSchedulerType, SchedulerType.class, "lr_scheduler_type");
     requireChoice(a.optim, OptimizerType.class, "optim");
+    requireChoice(a.trainSamplingStrategy, SamplingStrategy.class, "train_sampling_strategy");
     positive("per_device_train_batch_size", a.perDeviceTrainBatchSize);
     positive("per_device_eval_batch_size", a.perDeviceEvalBatchSize);
     positive("gradient_accumulation_steps", a.gradientAccumulationSteps);

@@ -3,6 +3,7 @@ package org.trainer4j.core;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.trainer4j.core.json.PyJson;
@@ -10,15 +11,24 @@ import org.trainer4j.core.json.PyJson;
 /**
  * What a resumed run needs besides {@code trainer_state.json} to continue exactly: the losses not yet
  * logged, the last step's learning rate and gradient norm (an epoch-end log repeats them), whether the
- * epoch-end events of that step already ran, and the seeds. The random state itself needs no saving:
- * data order is drawn from {@code (data_seed, epoch)} and dropout from {@code (seed, global_step)}, so
- * both repeat on resume.
+ * epoch-end events of that step already ran, the seeds, and a fingerprint of the epoch's data order.
+ * The random state itself needs no saving: the sampler's order is a function of the epoch (the default
+ * one of {@code (data_seed, epoch)}) and dropout of {@code (seed, global_step)}, so both repeat on
+ * resume; the fingerprint tells when a sampler does not keep to that. {@code epochOrder} is null in
+ * checkpoints written before it existed.
  */
 record LoopState(Losses losses, int lastLoggedStep, double learningRate, Double gradNorm, boolean epochFinished,
-    int seed, int dataSeed) {
+    int seed, int dataSeed, EpochOrder epochOrder) {
 
   /** {@link LossTracker}'s sums. */
   record Losses(double sum, int steps, int nonFinite, double total) {}
+
+  /** The epoch in progress and the hash of its order, to check that a resumed run's sampler gives the same. */
+  record EpochOrder(int epoch, int hash) {
+    static EpochOrder of(int epoch, int[] order) {
+      return new EpochOrder(epoch, Arrays.hashCode(order));
+    }
+  }
 
   void write(Path file) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -32,6 +42,9 @@ record LoopState(Losses losses, int lastLoggedStep, double learningRate, Double 
     m.put("epoch_finished", epochFinished);
     m.put("seed", seed);
     m.put("data_seed", dataSeed);
+    if (epochOrder != null) {
+      m.put("epoch_order", Map.of("epoch", epochOrder.epoch(), "hash", epochOrder.hash()));
+    }
     Files.writeString(file, PyJson.dumps(m, true) + "\n");
   }
 
@@ -39,9 +52,12 @@ record LoopState(Losses losses, int lastLoggedStep, double learningRate, Double 
     Map<?, ?> m = (Map<?, ?>) PyJson.loads(Files.readString(file));
     Losses losses = new Losses(number(m, "loss_sum").doubleValue(), number(m, "loss_steps").intValue(),
         number(m, "nonfinite_losses").intValue(), number(m, "total_loss").doubleValue());
+    EpochOrder order = m.get("epoch_order") instanceof Map<?, ?> o
+        ? new EpochOrder(number(o, "epoch").intValue(), number(o, "hash").intValue()) : null;
     return new LoopState(losses, number(m, "last_logged_step").intValue(), number(m, "learning_rate").doubleValue(),
         m.get("grad_norm") == null ? null : number(m, "grad_norm").doubleValue(),
-        Boolean.TRUE.equals(m.get("epoch_finished")), number(m, "seed").intValue(), number(m, "data_seed").intValue());
+        Boolean.TRUE.equals(m.get("epoch_finished")), number(m, "seed").intValue(), number(m, "data_seed").intValue(),
+        order);
   }
 
   private static Number number(Map<?, ?> m, String key) {

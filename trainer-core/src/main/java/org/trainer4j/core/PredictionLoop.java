@@ -27,6 +27,11 @@ final class PredictionLoop {
 
   static Result run(InferenceModel model, NDManager parent, Loss loss, DataLoader loader, List<String> labelNames,
       Collection<String> ignoreKeys, boolean keepInputs, Runnable afterBatch) {
+    if (loader.length() == 0 && loader.dataset().size() > 0) {
+      throw new IllegalArgumentException("the dataset yields no batch to evaluate or predict: its "
+          + loader.dataset().size() + " examples are fewer than per_device_eval_batch_size=" + loader.batchSize()
+          + " and dataloader_drop_last=true drops the incomplete batch");
+    }
     List<HostArray> predictions = new ArrayList<>();
     List<HostArray> labels = new ArrayList<>();
     List<HostArray> inputs = new ArrayList<>();

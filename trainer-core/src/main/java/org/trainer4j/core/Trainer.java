@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ import org.trainer4j.core.console.ProgressCallback;
 import org.trainer4j.core.data.Batch;
 import org.trainer4j.core.data.DataCollator;
 import org.trainer4j.core.data.DataLoader;
+import org.trainer4j.core.data.Sampler;
 import org.trainer4j.core.data.Seeds;
 import org.trainer4j.core.data.TrainerDataset;
 import org.trainer4j.core.metrics.ComputeMetrics;
@@ -71,6 +73,10 @@ import org.trainer4j.core.optim.Optimizers;
 public final class Trainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
+  static {
+    CpuEngineNoise.quietCudaProbe();
+  }
+
   private final Model model; // null when only an InferenceModel was given
   private final InferenceModel inference;
   private final NDManager manager;
@@ -79,10 +85,13 @@ public final class Trainer implements AutoCloseable {
   private final TrainerDataset trainDataset;
   private final TrainerDataset evalDataset;
   private final ComputeMetrics computeMetrics;
+  private final Sampler trainSampler;
   private final CallbackHandler callbacks = new CallbackHandler();
-  private final List<Integrations.Selection> integrations;
+  private final List<Integrations.Selection> integrations = new ArrayList<>(); // those that started
+  private final List<String> integrationsOff = new ArrayList<>();
   private final TrainerControl control = new TrainerControl();
   private TrainerState state = new TrainerState();
+  private final CallbackLogs callbackLogs = new CallbackLogs(this::logForCallback);
   private CallbackContext context;
 
   private Trainer(Builder b) {
@@ -96,6 +105,7 @@ public final class Trainer implements AutoCloseable {
     }
     this.inference = model != null ? new BlockInference(model) : b.inference;
     this.manager = model != null ? model.getNDManager() : NDManager.newBaseManager();
+    EngineCheck.requireEngine(manager, b.classLoader);
     if (b.loss == null) {
       throw new IllegalArgumentException("a loss is required, e.g. Trainer.builder().loss(Loss.softmaxCrossEntropyLoss())");
     }
@@ -107,15 +117,17 @@ public final class Trainer implements AutoCloseable {
     this.trainDataset = b.trainDataset;
     this.evalDataset = b.evalDataset;
     this.computeMetrics = b.computeMetrics;
-    this.context = CallbackContext.empty().withModel(model)
+    this.trainSampler = TrainingOrder.choose(args, b.trainSampler);
+    this.context = CallbackContext.empty().withLogger(callbackLogs::add).withModel(model)
         .withDataLoaders(trainDataset == null ? null : trainLoader(), evalDataset == null ? null : evalLoader(evalDataset));
 
     callbacks.add(new DefaultFlowCallback(), CallbackRole.FLOW);
-    this.integrations = Integrations.select(args.reportTo(), b.classLoader);
-    for (Integrations.Selection selection : integrations) {
+    for (Integrations.Selection selection : Integrations.select(args.reportTo(), b.classLoader)) {
       try {
         callbacks.add(selection.provider().create(args), CallbackRole.INTEGRATION);
+        integrations.add(selection);
       } catch (RuntimeException e) {
+        integrationsOff.add(selection.name());
         LOG.error("integration {} could not start and is switched off for this run; training goes on",
             selection.name(), e);
       }
@@ -272,14 +284,30 @@ public final class Trainer implements AutoCloseable {
   /**
    * Logs a row: adds {@code epoch}, appends it with {@code step} to {@code log_history} and fires
    * {@code onLog}. Use it for values computed outside {@code evaluate}; prefix them {@code eval_} or
-   * {@code test_} to file them under {@code eval/} or {@code test/}.
+   * {@code test_} to file them under {@code eval/} or {@code test/}. Called from a callback (as HF
+   * users do), it logs as {@link CallbackContext#log(Map)}: right after the current event.
    *
    * @return the row as logged (with {@code epoch})
    */
   public Map<String, Object> log(Map<String, ?> logs) {
+    if (callbackLogs.dispatching()) {
+      callbackLogs.add(logs);
+      return Collections.unmodifiableMap(state.withEpoch(logs)); // as it is logged when the event ends
+    }
+    return logNow(logs);
+  }
+
+  private Map<String, Object> logNow(Map<String, ?> logs) {
     Map<String, Object> row = state.recordLog(logs);
     fire(Event.ON_LOG, context.withLogs(row));
     return row;
+  }
+
+  /** A row a callback logged: its onLog (which resets should_log) must not cancel the log a step asked for. */
+  private void logForCallback(Map<String, ?> logs) {
+    boolean logDue = control.shouldLog();
+    logNow(logs);
+    control.setShouldLog(logDue || control.shouldLog());
   }
 
   // ---- training ----
@@ -301,6 +329,9 @@ public final class Trainer implements AutoCloseable {
     List<NamedParameter> parameters = Optimizers.trainableParameters(model.getBlock());
 
     state = resumeFrom.map(c -> resumedState(c, plan)).orElseGet(TrainerState::new);
+    if (resumeFrom.isEmpty()) {
+      state.setEpoch(0); // as HF: None before training, 0 from onTrainBegin on
+    }
     state.setMaxSteps(plan.maxSteps());
     state.setNumTrainEpochs(plan.numTrainEpochs());
     state.setTrainBatchSize(args.perDeviceTrainBatchSize());
@@ -313,7 +344,12 @@ public final class Trainer implements AutoCloseable {
       context = context.withOptimizer(optimizer, scheduler).withDataLoaders(loader, context.evalDataLoader().orElse(null));
       TrainingRun run = new TrainingRun(plan, loader, parameters, optimizer, scheduler);
       resumeFrom.ifPresent(run::restore);
-      LOG.info(Integrations.describe(integrations, args.reportTo()));
+      String reporting = Integrations.describe(integrations, args.reportTo(), integrationsOff);
+      if (integrationsOff.isEmpty()) {
+        LOG.info(reporting);
+      } else {
+        LOG.warn(reporting); // not everything report_to asked for is reported to
+      }
       LOG.info("Training: {} examples, {} epochs, batch size {}, gradient accumulation {}, {} optimizer steps",
           trainDataset.size(), plan.numTrainEpochs(), args.perDeviceTrainBatchSize(),
           args.gradientAccumulationSteps(), plan.maxSteps());
@@ -396,6 +432,7 @@ public final class Trainer implements AutoCloseable {
     private boolean epochFinished;
     private int startEpoch;
     private int skipBatches;
+    private LoopState.EpochOrder epochOrder;
 
     TrainingRun(StepPlan plan, DataLoader loader, List<NamedParameter> parameters, Optimizer optimizer,
         LrScheduler scheduler) {
@@ -424,6 +461,8 @@ public final class Trainer implements AutoCloseable {
             LOG.warn("the checkpoint was trained with seed={} data_seed={}, this run uses seed={} data_seed={}:"
                 + " data order and dropout will differ from an uninterrupted run", saved.seed(), saved.dataSeed(),
                 args.seed(), dataSeed());
+          } else if (saved.epochOrder() != null) {
+            warnIfOrderChanged(saved.epochOrder(), checkpoint);
           }
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read the optimizer state of checkpoint " + checkpoint, e);
@@ -444,6 +483,16 @@ public final class Trainer implements AutoCloseable {
           done, startEpoch, skipBatches);
     }
 
+    /** A sampler whose order is not a function of the epoch breaks an exact resume: say so. */
+    private void warnIfOrderChanged(LoopState.EpochOrder saved, Path checkpoint) {
+      if (!saved.equals(LoopState.EpochOrder.of(saved.epoch(), loader.order(saved.epoch())))) {
+        LOG.warn("the training sampler gives epoch {} another order than when checkpoint {} was saved: the"
+            + " resumed run skips the batches already trained but visits other examples than an uninterrupted"
+            + " run; make the sampler's order a function of the epoch (e.g. seed its Random with the epoch)",
+            saved.epoch(), checkpoint);
+      }
+    }
+
     TrainOutput execute() {
       long start = System.nanoTime();
       fire(Event.ON_TRAIN_BEGIN);
@@ -454,6 +503,7 @@ public final class Trainer implements AutoCloseable {
       for (int epoch = startEpoch; epoch < plan.numTrainEpochs() && state.globalStep() < plan.maxSteps()
           || epoch == startEpoch && skipBatches == plan.batchesPerEpoch(); epoch++) {
         int[] order = loader.order(epoch);
+        epochOrder = LoopState.EpochOrder.of(epoch, order);
         int batches = plan.batchesPerEpoch();
         int first = epoch == startEpoch ? skipBatches : 0;
         epochFinished = false;
@@ -578,7 +628,7 @@ public final class Trainer implements AutoCloseable {
       state.setStatefulCallbacks(CallbackStates.export(control, callbacks.callbacks()));
       BestModel.bestCheckpoint(args, state, folder).ifPresent(best -> state.setBestModelCheckpoint(best.toString()));
       LoopState loopState = new LoopState(losses.save(), lastLoggedStep, learningRate, gradNorm,
-          epochFinished, args.seed(), dataSeed());
+          epochFinished, args.seed(), dataSeed(), epochOrder);
       try {
         Checkpoints.writeAtomically(folder, dir -> {
           ModelWeights.save(model.getBlock(), dir.resolve(Checkpoints.MODEL));
@@ -666,15 +716,15 @@ public final class Trainer implements AutoCloseable {
 
 
   private DataLoader trainLoader() {
-    return new DataLoader(trainDataset, args.perDeviceTrainBatchSize(), true, args.dataloaderDropLast(), dataSeed());
+    return new DataLoader(trainDataset, args.perDeviceTrainBatchSize(), trainSampler, args.dataloaderDropLast());
   }
 
   private int dataSeed() {
-    return args.dataSeed().orElse(args.seed());
+    return TrainingOrder.dataSeed(args);
   }
 
   private DataLoader evalLoader(TrainerDataset dataset) {
-    return new DataLoader(dataset, args.perDeviceEvalBatchSize(), false, false, 0);
+    return new DataLoader(dataset, args.perDeviceEvalBatchSize(), Sampler.sequential(), args.dataloaderDropLast());
   }
 
   private TrainerCallback consoleCallback() {
@@ -687,7 +737,14 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void fire(Event event, CallbackContext eventContext) {
-    callbacks.fire(event, args, state, control, eventContext);
+    boolean completed = false;
+    callbackLogs.enter();
+    try {
+      callbacks.fire(event, args, state, control, eventContext);
+      completed = true;
+    } finally {
+      callbackLogs.exit(completed); // logs what callbacks logged during the event
+    }
   }
 
   private static double secondsSince(long startNanos) {
@@ -707,6 +764,7 @@ public final class Trainer implements AutoCloseable {
     private TrainerDataset trainDataset;
     private TrainerDataset evalDataset;
     private ComputeMetrics computeMetrics;
+    private Sampler trainSampler;
     private final List<TrainerCallback> callbacks = new ArrayList<>();
     private ClassLoader classLoader = Trainer.class.getClassLoader();
 
@@ -724,6 +782,12 @@ public final class Trainer implements AutoCloseable {
     public Builder evalDataset(ai.djl.training.dataset.RandomAccessDataset v) { return evalDataset(TrainerDataset.of(v)); }
     public <T> Builder evalDataset(List<T> examples, DataCollator<T> collator) { return evalDataset(TrainerDataset.of(examples, collator)); }
     public Builder computeMetrics(ComputeMetrics v) { computeMetrics = v; return this; }
+    /**
+     * The order of the training examples in each epoch, replacing {@code train_sampling_strategy}
+     * (HF's {@code _get_train_sampler} override); it must be a function of the epoch for an exact
+     * resume, see {@link Sampler}.
+     */
+    public Builder trainSampler(Sampler v) { trainSampler = v; return this; }
     /** Adds user callbacks, called after integrations and before the progress bar. */
     public Builder callbacks(TrainerCallback... v) { callbacks.addAll(List.of(v)); return this; }
     public Builder callbacks(List<? extends TrainerCallback> v) { callbacks.addAll(v); return this; }

@@ -28,7 +28,7 @@ import org.trainer4j.core.json.PyJson;
 public final class TrainerState {
   // Numbers are kept as the JSON number they were read as (Long or Double) or set as, so that saving
   // a loaded file gives the same text; the accessors convert.
-  private Number epoch = 0;
+  private Number epoch; // HF's None until training starts
   private Number globalStep = 0;
   private Number maxSteps = 0;
   private Number loggingSteps = 500;
@@ -50,8 +50,11 @@ public final class TrainerState {
   private Map<String, Object> statefulCallbacks = new LinkedHashMap<>();
   private final Map<String, Object> otherFields = new LinkedHashMap<>();
 
-  /** Epochs done, with a fraction for the current one (e.g. 1.5); 0 before training. */
-  public double epoch() { return epoch == null ? 0 : epoch.doubleValue(); }
+  /**
+   * Epochs done, with a fraction for the current one (e.g. 1.5): empty until training starts (HF's
+   * {@code None}, {@code null} in {@code trainer_state.json}), 0 from {@code onTrainBegin} on.
+   */
+  public Optional<Double> epoch() { return Optional.ofNullable(epoch).map(Number::doubleValue); }
   /** Optimizer steps done. */
   public int globalStep() { return globalStep.intValue(); }
   /** Total optimizer steps of the run. */
@@ -129,16 +132,22 @@ public final class TrainerState {
   }
 
   /**
-   * HF's {@code Trainer.log} bookkeeping: the row with {@code epoch} added (what {@code onLog} gets),
-   * appended to {@link #logHistory()} with {@code step} as well.
+   * HF's {@code Trainer.log} bookkeeping: the row with {@code epoch} added once training has started
+   * (what {@code onLog} gets), appended to {@link #logHistory()} with {@code step} as well.
    */
   public Map<String, Object> recordLog(Map<String, ?> logs) {
-    Map<String, Object> row = new LinkedHashMap<>(logs);
-    row.put("epoch", epoch());
+    Map<String, Object> row = withEpoch(logs);
     Map<String, Object> history = new LinkedHashMap<>(row);
     history.put("step", globalStep());
     appendOwnedLog(history); // runs at every logged step: one copy of the row for the history, not two
     return Collections.unmodifiableMap(row);
+  }
+
+  /** A copy of the row with {@code epoch} added once training has started, as HF's {@code Trainer.log}. */
+  Map<String, Object> withEpoch(Map<String, ?> logs) {
+    Map<String, Object> row = new LinkedHashMap<>(logs);
+    epoch().ifPresent(e -> row.put("epoch", e));
+    return row;
   }
 
   /**
@@ -223,7 +232,7 @@ public final class TrainerState {
     }
     Map<String, Object> m = new LinkedHashMap<>(castMap(raw));
     TrainerState s = new TrainerState();
-    s.epoch = optionalNumber(m, "epoch", false, s.epoch); // None in HF v4 before training
+    s.epoch = optionalNumber(m, "epoch", false, null); // None in HF v4 before training
     s.globalStep = number(m, "global_step", true, s.globalStep);
     s.maxSteps = number(m, "max_steps", true, s.maxSteps);
     s.loggingSteps = number(m, "logging_steps", true, s.loggingSteps);
@@ -312,7 +321,7 @@ public final class TrainerState {
 
   @Override
   public String toString() {
-    return "TrainerState{epoch=" + epoch() + ", global_step=" + globalStep + ", max_steps=" + maxSteps
+    return "TrainerState{epoch=" + epoch + ", global_step=" + globalStep + ", max_steps=" + maxSteps
         + ", log_history=" + logHistory.size() + " rows}";
   }
 }

@@ -13,6 +13,7 @@ import org.trainer4j.core.args.Help;
 import org.trainer4j.core.args.HelpRequestedException;
 import org.trainer4j.core.args.IntervalStrategy;
 import org.trainer4j.core.args.OptimizerType;
+import org.trainer4j.core.args.SamplingStrategy;
 import org.trainer4j.core.args.SaveStrategy;
 import org.trainer4j.core.args.SchedulerType;
 
@@ -25,6 +26,10 @@ import org.trainer4j.core.args.SchedulerType;
  * IllegalArgumentException} that names the option, the value and what is allowed.
  */
 public final class TrainingArguments {
+  static {
+    CpuEngineNoise.quietCudaProbe(); // most programs read their arguments before DJL's engine loads
+  }
+
   // Options. Each field is one option: its snake_case name, its type and default come from here, so
   // the parser, --help and JSON can never disagree with the Java API.
 
@@ -139,8 +144,12 @@ public final class TrainingArguments {
   @Help("Random seed for the order of the training data; unset: seed.")
   Integer dataSeed = null;
 
-  @Help("Drop the last incomplete training batch of each epoch.")
+  @Help("Drop the last incomplete batch of each epoch (training) and of each evaluation or prediction.")
   boolean dataloaderDropLast = false;
+
+  @Help("The order of the training examples: shuffled each epoch (by data_seed) or in dataset order"
+      + " (HF v5's name); a trainSampler given to the Trainer's builder replaces it.")
+  SamplingStrategy trainSamplingStrategy = SamplingStrategy.RANDOM;
 
   @Help("A name for the run, shown by loggers such as W&B; unset: output_dir.")
   String runName = null;
@@ -172,6 +181,11 @@ public final class TrainingArguments {
   @Help("Restore the state of stateful callbacks (e.g. early stopping) from the checkpoint.")
   boolean restoreCallbackStatesFromCheckpoint = false;
 
+  // The options as the user set them, before build() derived anything from them: toBuilder() starts
+  // here, so that run_name, eval_steps, do_eval, metric_for_best_model and greater_is_better are
+  // derived again from the changed options instead of being frozen. Null only for drafts.
+  private TrainingArguments given;
+
   TrainingArguments() {}
 
   /** A builder starting from HF's defaults. */
@@ -179,9 +193,15 @@ public final class TrainingArguments {
     return new Builder(new TrainingArguments());
   }
 
-  /** A builder starting from these arguments. */
+  /**
+   * A builder holding the options as they were given to the builder, the parser or {@code fromJson}:
+   * the values {@link Builder#build()} derived ({@code run_name}, {@code eval_steps}, {@code do_eval},
+   * {@code metric_for_best_model}, {@code greater_is_better}, {@code output_dir} for null) are derived
+   * again from the changed options, so {@code args.toBuilder().outputDir("b").build()} is the same
+   * value as building from scratch with the original options and {@code output_dir=b}.
+   */
   public Builder toBuilder() {
-    return new Builder(copy());
+    return new Builder((given != null ? given : this).copy());
   }
 
   /**
@@ -222,7 +242,10 @@ public final class TrainingArguments {
     return ArgumentParser.toJson(this);
   }
 
-  /** The arguments as an ordered map of HF names to values (unset values as {@code null}). */
+  /**
+   * The arguments as an ordered map of HF names to values (unset values as {@code null}), derived
+   * values included.
+   */
   public Map<String, Object> toMap() {
     return ArgumentParser.toMap(this);
   }
@@ -273,6 +296,7 @@ public final class TrainingArguments {
   public int seed() { return seed; }
   public Optional<Integer> dataSeed() { return Optional.ofNullable(dataSeed); }
   public boolean dataloaderDropLast() { return dataloaderDropLast; }
+  public SamplingStrategy trainSamplingStrategy() { return trainSamplingStrategy; }
   /** The run's name; {@code output_dir} when none was given (as HF v4). */
   public String runName() { return runName; }
   public Optional<Boolean> disableTqdm() { return Optional.ofNullable(disableTqdm); }
@@ -286,6 +310,7 @@ public final class TrainingArguments {
   public List<String> includeForMetrics() { return List.copyOf(includeForMetrics); }
   public boolean restoreCallbackStatesFromCheckpoint() { return restoreCallbackStatesFromCheckpoint; }
 
+  /** Equal when every option has the same value (derived values included), however they were given. */
   @Override
   public boolean equals(Object o) {
     return o instanceof TrainingArguments other && toMap().equals(other.toMap());
@@ -354,6 +379,8 @@ public final class TrainingArguments {
     public Builder seed(int v) { a.seed = v; return this; }
     public Builder dataSeed(int v) { a.dataSeed = v; return this; }
     public Builder dataloaderDropLast(boolean v) { a.dataloaderDropLast = v; return this; }
+    public Builder trainSamplingStrategy(SamplingStrategy v) { a.trainSamplingStrategy = v; return this; }
+    public Builder trainSamplingStrategy(String v) { return trainSamplingStrategy(SamplingStrategy.of(v)); }
     public Builder runName(String v) { a.runName = v; return this; }
     public Builder disableTqdm(boolean v) { a.disableTqdm = v; return this; }
     public Builder labelNames(List<String> v) { a.labelNames = new ArrayList<>(v); return this; }
@@ -376,6 +403,7 @@ public final class TrainingArguments {
     public TrainingArguments build() {
       TrainingArguments built = a.copy();
       ArgumentsValidator.validateAndResolve(built);
+      built.given = a.copy();
       return built;
     }
   }

@@ -3,6 +3,7 @@ package org.trainer4j.testkit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.trainer4j.core.callback.Event;
 
 /**
@@ -10,12 +11,12 @@ import org.trainer4j.core.callback.Event;
  *
  * @param event which event
  * @param globalStep {@code state.globalStep()} when it fired
- * @param epoch {@code state.epoch()} when it fired
+ * @param epoch {@code state.epoch()} when it fired (empty before training, as in HF)
  * @param logs the row of an {@code onLog} (HF names); empty for other events
  * @param metrics the metrics of an {@code onEvaluate} or {@code onPredict}; empty for other events
  * @param control the flags as the callbacks that ran before the recorder left them
  */
-public record RecordedEvent(Event event, int globalStep, double epoch, Map<String, Object> logs,
+public record RecordedEvent(Event event, int globalStep, Optional<Double> epoch, Map<String, Object> logs,
     Map<String, Object> metrics, ControlFlags control) {
 
   public RecordedEvent {

@@ -63,10 +63,21 @@ final class RunShape {
   }
 
   int trainExamples() { return trainExamples; }
-  int evalExamples() { return evalExamples; }
-  int testExamples() { return testExamples; }
-  int evalBatches() { return ceilDiv(evalExamples, args.perDeviceEvalBatchSize()); }
-  int testBatches() { return ceilDiv(testExamples, args.perDeviceEvalBatchSize()); }
+  /** Examples an evaluation visits: all, or (with dataloader_drop_last, as HF) those of whole batches. */
+  int evalExamples() { return visited(evalExamples); }
+  int testExamples() { return visited(testExamples); }
+  int evalBatches() { return batches(evalExamples); }
+  int testBatches() { return batches(testExamples); }
+
+  /** Evaluation batches, as the Trainer's data loader counts them (dataloader_drop_last applies, as HF). */
+  private int batches(int examples) {
+    int size = args.perDeviceEvalBatchSize();
+    return args.dataloaderDropLast() ? examples / size : ceilDiv(examples, size);
+  }
+
+  private int visited(int examples) {
+    return args.dataloaderDropLast() ? batches(examples) * args.perDeviceEvalBatchSize() : examples;
+  }
   Curve trainLoss() { return trainLoss; }
   Curve gradNorm() { return gradNorm; }
   Curve evalLoss() { return evalLoss; }

@@ -59,6 +59,7 @@ final class SimulatedTraining {
   }
 
   TrainOutput execute() {
+    state.setEpoch(0); // as the Trainer: empty before training
     fire(Event.ON_TRAIN_BEGIN);
     if (args.evalOnStart()) {
       evaluateDuringTraining();

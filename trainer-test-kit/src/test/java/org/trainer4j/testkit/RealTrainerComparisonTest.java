@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,7 +105,7 @@ class RealTrainerComparisonTest {
     return b.build();
   }
 
-  private static List<Double> epochs(EventRecorder recorder) {
+  private static List<Optional<Double>> epochs(EventRecorder recorder) {
     return recorder.events().stream().map(RecordedEvent::epoch).toList();
   }
 

@@ -17,6 +17,7 @@ import org.trainer4j.core.TrainingArguments;
 import org.trainer4j.core.data.Batch;
 import org.trainer4j.core.data.DataCollator;
 import org.trainer4j.core.data.DataLoader;
+import org.trainer4j.core.data.Sampler;
 import org.trainer4j.core.data.TrainerDataset;
 import org.trainer4j.core.optim.Gradients;
 import org.trainer4j.core.optim.LrScheduler;
@@ -59,7 +60,8 @@ final class PlainLoop implements AutoCloseable {
     this.collator = workload.collator();
     this.examples = workload.examples();
     // Only the order is taken from core's DataLoader: the same shuffle as the Trainer's.
-    this.order = new DataLoader(TrainerDataset.of(examples, collator), settings.batchSize(), true, false, Workload.SEED);
+    this.order = new DataLoader(TrainerDataset.of(examples, collator), settings.batchSize(),
+        Sampler.random(Workload.SEED), false);
     this.loss = workload.loss();
     this.model = workload.newModel();
     this.parameters = Optimizers.trainableParameters(model.getBlock());

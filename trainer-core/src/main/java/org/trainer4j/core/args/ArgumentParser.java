@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +27,7 @@ import org.trainer4j.core.json.PyJson;
 public final class ArgumentParser {
   private static final List<Field> FIELDS = optionFields();
   private static final Map<String, Field> BY_NAME = byName(FIELDS);
+  private static final java.util.Set<String> HF_OPTIONS = hfOptionNames();
   private static final List<String> TRUE = List.of("true", "yes", "y", "1", "t");
   private static final List<String> FALSE = List.of("false", "no", "n", "0", "f");
   private static final TrainingArguments DEFAULTS = newInstance();
@@ -467,36 +467,46 @@ public final class ArgumentParser {
     return "str";
   }
 
-  /** Names every unknown option with the closest known name, as "did you mean" hints. */
+  /**
+   * Names every unknown option: those HF's {@code TrainingArguments} has (fp16, gradient_checkpointing,
+   * ...) as not supported yet, the others with the closest known name as a "did you mean" hint.
+   */
   private static IllegalArgumentException unknown(List<String> given) {
+    List<String> fromHf = new ArrayList<>();
     List<String> hints = new ArrayList<>();
     for (String g : given) {
       boolean dashed = g.startsWith("--");
       String bare = dashed ? g.substring(2) : g;
-      String closest = BY_NAME.keySet().stream().min(Comparator.comparingInt(n -> editDistance(n, bare))).orElseThrow();
+      if (HF_OPTIONS.contains(bare) || bare.startsWith("no_") && HF_OPTIONS.contains(bare.substring(3))) {
+        fromHf.add(g);
+        continue;
+      }
+      String closest = ClosestName.among(BY_NAME.keySet(), bare).orElseThrow();
       hints.add(g + " (did you mean " + (dashed ? "--" : "") + closest + "?)");
     }
-    return new IllegalArgumentException((given.size() == 1 ? "unknown option " : "unknown options ")
-        + String.join(", ", hints) + "; --help lists every option");
+    List<String> parts = new ArrayList<>();
+    if (!fromHf.isEmpty()) {
+      parts.add(String.join(", ", fromHf) + (fromHf.size() == 1 ? " is an option" : " are options")
+          + " of HF's TrainingArguments that Trainer4J does not support yet");
+    }
+    if (!hints.isEmpty()) {
+      parts.add((hints.size() == 1 ? "unknown option " : "unknown options ") + String.join(", ", hints));
+    }
+    return new IllegalArgumentException(String.join("; ", parts) + "; --help lists every option");
   }
 
-  static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+  /** The option names of HF's TrainingArguments (a resource made from HF's training_args.py). */
+  private static java.util.Set<String> hfOptionNames() {
+    String resource = "hf-training-arguments.txt";
+    try (java.io.InputStream in = ArgumentParser.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("the resource " + resource + " is missing from trainer-core");
       }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+          .filter(line -> !line.isBlank() && !line.startsWith("#")).collect(Collectors.toUnmodifiableSet());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the resource " + resource, e);
     }
-    return prev[b.length()];
   }
 
   // ---- reflection over TrainingArguments' option fields ----

@@ -43,7 +43,7 @@ public final class DefaultFlowCallback implements TrainerCallback {
     if (args.loggingStrategy() == IntervalStrategy.EPOCH) {
       control.setShouldLog(true);
     }
-    if (args.evalStrategy() == IntervalStrategy.EPOCH && args.evalDelay() <= state.epoch()) {
+    if (args.evalStrategy() == IntervalStrategy.EPOCH && args.evalDelay() <= state.epoch().orElse(0.0)) {
       control.setShouldEvaluate(true);
     }
     if (args.saveStrategy() == SaveStrategy.EPOCH) {

@@ -5,8 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
+import org.trainer4j.core.args.ClosestName;
 
 /**
  * Resolves {@code report_to} against the {@link TrainerCallbackProvider}s found on the class path:
@@ -14,6 +16,16 @@ import java.util.stream.Collectors;
  * take those; an unknown name fails with the names that were found.
  */
 public final class Integrations {
+  /** Integrations published as Trainer4J modules, by name: what to add when one is missing. */
+  private static final Map<String, String> KNOWN_MODULES = Map.of(
+      "tensorboard", "org.trainer4j:trainer-callbacks-tensorboard",
+      "wandb", "org.trainer4j:trainer-callbacks-wandb",
+      "csv", "org.trainer4j:trainer-example-plugin-csv");
+
+  /** HF's other report_to names (integration_utils.py), for which Trainer4J has no module. */
+  private static final List<String> HF_ONLY = List.of("azure_ml", "comet_ml", "mlflow", "neptune", "trackio",
+      "codecarbon", "clearml", "dagshub", "flyte", "dvclive", "swanlab");
+
   private Integrations() {}
 
   /** One chosen integration: its provider and why it was chosen. */
@@ -61,20 +73,54 @@ public final class Integrations {
         throw new IllegalArgumentException("report_to=" + name + " is not allowed: no integration of that"
             + " name is on the class path; found: "
             + (available.isEmpty() ? "none" : String.join(", ", available.keySet()))
-            + " (or use all / none). Add the module that provides it, e.g. trainer-callbacks-" + name + ".");
+            + " (or use all / none)." + hint(name, available.keySet()));
       }
       chosen.putIfAbsent(name, new Selection(provider, "named in report_to"));
     }
     return new ArrayList<>(chosen.values());
   }
 
+  /**
+   * What to do about an unknown name: add the module of a known integration, a "did you mean" among
+   * the installed and the known names, or that HF's integration has no Trainer4J module. Never names a
+   * module that does not exist.
+   */
+  private static String hint(String name, java.util.Set<String> installed) {
+    if (KNOWN_MODULES.containsKey(name)) {
+      return " Add " + KNOWN_MODULES.get(name) + " to the class path (see docs/MODULES.md).";
+    }
+    java.util.Set<String> candidates = new java.util.TreeSet<>(installed);
+    candidates.addAll(KNOWN_MODULES.keySet());
+    Optional<String> closest = ClosestName.within(candidates, name, Math.max(1, name.length() / 3));
+    if (closest.isPresent()) {
+      String guess = closest.get();
+      return " Did you mean " + guess + "?" + (installed.contains(guess) ? ""
+          : " (add " + KNOWN_MODULES.get(guess) + " to the class path for it)");
+    }
+    if (HF_ONLY.contains(name)) {
+      return " " + name + " is an integration of HF's Trainer that Trainer4J has no module for; a plugin can add"
+          + " it (see docs/PLUGINS.md).";
+    }
+    return "";
+  }
+
   /** One line for the log: which integrations are in use and how each was chosen. */
   public static String describe(List<Selection> selections, List<String> reportTo) {
-    if (selections.isEmpty()) {
-      return "Reporting to no integration (report_to=" + String.join(",", reportTo) + ")";
+    return describe(selections, reportTo, List.of());
+  }
+
+  /**
+   * One line for the log: the integrations that are running and how each was chosen, and those that
+   * could not start ({@code switchedOff}), which are not reported to.
+   */
+  public static String describe(List<Selection> running, List<String> reportTo, List<String> switchedOff) {
+    String off = switchedOff.isEmpty() ? ""
+        : "; not reporting to " + String.join(", ", switchedOff) + ": could not start (see the error above)";
+    if (running.isEmpty()) {
+      return "Reporting to no integration (report_to=" + String.join(",", reportTo) + ")" + off;
     }
-    return "Reporting to " + selections.stream()
+    return "Reporting to " + running.stream()
         .map(s -> s.name() + " (" + s.reason() + ")")
-        .collect(Collectors.joining(", "));
+        .collect(Collectors.joining(", ")) + off;
   }
 }

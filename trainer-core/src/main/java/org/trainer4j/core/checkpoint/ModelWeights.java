@@ -2,6 +2,7 @@ package org.trainer4j.core.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -56,7 +57,7 @@ public final class ModelWeights {
       }
       try (NDManager scratch = target.getManager().newSubManager()) {
         NDArray loaded = tensor.toArray(scratch);
-        target.set(loaded.toByteBuffer());
+        target.set(new NDIndex("..."), loaded); // not set(Buffer), which makes PyTorch print a deprecation warning
       }
     }
     if (!missing.isEmpty()) {

@@ -8,6 +8,9 @@ import java.util.List;
  * Lets {@code computeMetrics} work without an engine.
  */
 public record HostArray(float[] data, long[] shape) {
+  /** What {@link #concat} pads shorter sequences with: HF's {@code padding_index}, ignored by its losses. */
+  public static final float PADDING_INDEX = -100;
+
   public HostArray {
     long n = 1;
     for (long d : shape) {
@@ -62,35 +65,55 @@ public record HostArray(float[] data, long[] shape) {
 
   /**
    * Joins arrays along the first axis (batches into one array), as HF's {@code nested_concat}: a
-   * scalar (shape {@code []}) counts as one row of shape {@code [1]}. No parts give an empty {@code [0]}
-   * array.
+   * scalar (shape {@code []}) counts as one row of shape {@code [1]}, and when the second axis differs
+   * (sequences of different lengths in different batches) the shorter parts are padded at the end of it
+   * with {@link #PADDING_INDEX}, so {@code [64, 18]} and {@code [64, 20]} give {@code [128, 20]}. No parts
+   * give an empty {@code [0]} array.
    *
-   * @throws IllegalArgumentException when the parts differ beyond the first axis
+   * @throws IllegalArgumentException when the parts differ in rank or beyond the second axis
    */
   public static HostArray concat(List<HostArray> parts) {
     if (parts.isEmpty()) {
       return new HostArray(new float[0], new long[] {0});
     }
-    long[] shape = atLeastOneAxis(parts.get(0).shape());
-    long[] rowShape = Arrays.copyOfRange(shape, 1, shape.length);
-    int total = 0;
-    long rows = 0;
+    long[] first = atLeastOneAxis(parts.get(0).shape());
+    int rank = first.length;
+    int fixedFrom = Math.min(2, rank); // the axes after the padded second one must agree
+    long[] shape = first.clone();
+    shape[0] = 0;
     for (HostArray p : parts) {
       long[] partShape = atLeastOneAxis(p.shape());
-      if (!Arrays.equals(Arrays.copyOfRange(partShape, 1, partShape.length), rowShape)) {
+      if (partShape.length != rank || !Arrays.equals(partShape, fixedFrom, rank, first, fixedFrom, rank)) {
         throw new IllegalArgumentException("cannot join arrays of shapes " + Arrays.toString(parts.get(0).shape())
-            + " and " + Arrays.toString(p.shape()) + ": they differ beyond the first axis");
+            + " and " + Arrays.toString(p.shape()) + ": they differ "
+            + (partShape.length != rank ? "in rank" : "beyond the second axis"));
       }
-      total += p.data().length;
-      rows += partShape[0];
+      shape[0] += partShape[0];
+      if (rank > 1) {
+        shape[1] = Math.max(shape[1], partShape[1]);
+      }
     }
-    float[] data = new float[total];
+    long size = 1;
+    for (long d : shape) {
+      size *= d;
+    }
+    float[] data = new float[Math.toIntExact(size)];
+    int rowSize = Math.toIntExact(size / Math.max(1, shape[0])); // values per example after padding
     int at = 0;
     for (HostArray p : parts) {
-      System.arraycopy(p.data(), 0, data, at, p.data().length);
-      at += p.data().length;
+      int partRows = (int) atLeastOneAxis(p.shape())[0];
+      int partRowSize = partRows == 0 ? rowSize : p.data().length / partRows;
+      if (partRowSize == rowSize) {
+        System.arraycopy(p.data(), 0, data, at, p.data().length);
+      } else {
+        for (int r = 0; r < partRows; r++) {
+          int to = at + r * rowSize;
+          System.arraycopy(p.data(), r * partRowSize, data, to, partRowSize);
+          Arrays.fill(data, to + partRowSize, to + rowSize, PADDING_INDEX);
+        }
+      }
+      at += partRows * rowSize;
     }
-    shape[0] = rows;
     return new HostArray(data, shape);
   }
 

@@ -3,9 +3,9 @@ package org.trainer4j.core.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -163,13 +163,12 @@ abstract class TorchOptimizer implements Optimizer {
     for (int i = 0; i < parameters.size(); i++) {
       for (Map.Entry<String, NDArray> e : states.get(i).entrySet()) {
         if (!targets.containsKey(key(parameters.get(i), e.getKey()))) {
-          float[] fill = new float[Math.toIntExact(e.getValue().size())];
-          Arrays.fill(fill, stateFill.get(e.getKey()));
-          e.getValue().set(fill);
+          e.getValue().set(new NDIndex("..."), stateFill.get(e.getKey()));
         }
       }
     }
-    targets.forEach((key, array) -> array.set(state.arrays().get(key).toByteBuffer()));
+    // Indexed copies, not set(Buffer), which makes PyTorch print a deprecation warning.
+    targets.forEach((key, array) -> array.set(new NDIndex("..."), state.arrays().get(key)));
     steps = savedStep;
   }
 

@@ -159,12 +159,26 @@ class ArgumentParserTest {
         () -> TrainingArguments.parse("--learnig_rate", "1e-4"));
     assertMessage("unknown option --evaluation_strategy (did you mean --eval_strategy?); --help lists every option",
         () -> TrainingArguments.parse("--evaluation_strategy", "steps"));
-    assertMessage("unknown options --bf16 (did you mean --seed?), --reportto (did you mean --report_to?);"
-        + " --help lists every option", () -> TrainingArguments.parse("--bf16", "--do_train", "--reportto", "wandb"));
+    assertMessage("unknown options --learnig_rate (did you mean --learning_rate?), --reportto (did you mean"
+        + " --report_to?); --help lists every option",
+        () -> TrainingArguments.parse("--learnig_rate", "1e-4", "--do_train", "--reportto", "wandb"));
     assertMessage("unexpected argument 'train.py': options are written --name value or --name=value (see --help)",
         () -> TrainingArguments.parse("train.py", "--do_train"));
     assertMessage("unexpected argument '-lr': options are written --name value or --name=value (see --help)",
         () -> TrainingArguments.parse("-lr", "0.1"));
+  }
+
+  @Test
+  void optionsOfHfThatAreNotSupportedAreSaidToBeSoNotTakenForTypos() {
+    assertMessage("--fp16 is an option of HF's TrainingArguments that Trainer4J does not support yet;"
+        + " --help lists every option", () -> TrainingArguments.parse("--fp16", "--do_train"));
+    assertMessage("--bf16, --gradient_checkpointing, --no_dataloader_pin_memory are options of HF's"
+        + " TrainingArguments that Trainer4J does not support yet; unknown option --reportto (did you mean"
+        + " --report_to?); --help lists every option", () -> TrainingArguments.parse("--bf16", "--gradient_checkpointing",
+        "--no_dataloader_pin_memory", "--reportto", "wandb"));
+    assertMessage("push_to_hub, torch_compile are options of HF's TrainingArguments that Trainer4J does not support"
+        + " yet; --help lists every option",
+        () -> TrainingArguments.fromJson("{\"push_to_hub\": false, \"torch_compile\": false, \"seed\": 1}"));
   }
 
   @Test

@@ -60,6 +60,7 @@ class TrainingArgumentsTest {
     assertEquals(42, a.seed());
     assertEquals(Optional.empty(), a.dataSeed());
     assertFalse(a.dataloaderDropLast());
+    assertEquals(SamplingStrategy.RANDOM, a.trainSamplingStrategy());
     assertEquals("trainer_output", a.runName(), "HF v4 names the run after output_dir");
     assertEquals(Optional.empty(), a.disableTqdm());
     assertEquals(List.of(), a.labelNames());
@@ -80,7 +81,8 @@ class TrainingArgumentsTest {
         "max_grad_norm", "num_train_epochs", "max_steps", "lr_scheduler_type", "lr_scheduler_kwargs", "warmup_ratio",
         "warmup_steps", "optim", "optim_args", "logging_dir", "logging_strategy", "logging_first_step",
         "logging_steps", "logging_nan_inf_filter", "save_strategy", "save_steps", "save_total_limit",
-        "save_only_model", "seed", "data_seed", "dataloader_drop_last", "run_name", "disable_tqdm", "label_names",
+        "save_only_model", "seed", "data_seed", "dataloader_drop_last", "train_sampling_strategy", "run_name",
+        "disable_tqdm", "label_names",
         "load_best_model_at_end", "metric_for_best_model", "greater_is_better", "report_to",
         "resume_from_checkpoint", "include_for_metrics", "restore_callback_states_from_checkpoint"),
         ArgumentParser.optionNames());
@@ -129,6 +131,7 @@ class TrainingArgumentsTest {
     assertEquals(7, a.seed());
     assertEquals(Optional.of(11), a.dataSeed());
     assertTrue(a.dataloaderDropLast());
+    assertEquals(SamplingStrategy.SEQUENTIAL, a.trainSamplingStrategy());
     assertEquals("first run", a.runName());
     assertEquals(Optional.of(true), a.disableTqdm());
     assertEquals(List.of("labels", "mask"), a.labelNames());
@@ -182,8 +185,8 @@ class TrainingArgumentsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> TrainingArguments.fromJson("{\"fp16\": true, \"learning_rat\": 1e-4}"));
 
-    assertEquals("unknown options fp16 (did you mean optim?), learning_rat (did you mean learning_rate?);"
-        + " --help lists every option", e.getMessage());
+    assertEquals("fp16 is an option of HF's TrainingArguments that Trainer4J does not support yet; unknown option"
+        + " learning_rat (did you mean learning_rate?); --help lists every option", e.getMessage());
   }
 
   @Test
@@ -267,7 +270,8 @@ class TrainingArgumentsTest {
         .lrSchedulerKwargs(Map.of("num_cycles", 2)).warmupRatio(0.1).warmupSteps(10).optim("sgd")
         .optimArgs("momentum=0.9").loggingDir(Path.of("logs")).loggingStrategy("steps").loggingFirstStep(true)
         .loggingSteps(25).loggingNanInfFilter(false).saveStrategy("steps").saveSteps(100).saveTotalLimit(3)
-        .saveOnlyModel(true).seed(7).dataSeed(11).dataloaderDropLast(true).runName("first run").disableTqdm(true)
+        .saveOnlyModel(true).seed(7).dataSeed(11).dataloaderDropLast(true)
+        .trainSamplingStrategy("sequential").runName("first run").disableTqdm(true)
         .labelNames(List.of("labels", "mask")).loadBestModelAtEnd(true).metricForBestModel("accuracy")
         .greaterIsBetter(true).reportTo("tensorboard", "wandb").resumeFromCheckpoint("out/run0/checkpoint-500")
         .includeForMetrics(List.of("inputs", "loss")).restoreCallbackStatesFromCheckpoint(true)

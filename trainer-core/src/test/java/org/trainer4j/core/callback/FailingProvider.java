@@ -6,8 +6,9 @@ import org.trainer4j.core.TrainerState;
 import org.trainer4j.core.TrainingArguments;
 
 /**
- * A test integration that throws in every onLog when the run is named "fail-integration" (other runs
- * are left alone, since report_to=all picks it up in every test).
+ * A test integration that throws in every onLog when the run is named "fail-integration", and cannot
+ * start when it is named "fail-at-start" (other runs are left alone, since report_to=all picks it up
+ * in every test).
  */
 public final class FailingProvider implements TrainerCallbackProvider {
   public static final AtomicInteger CALLS = new AtomicInteger();
@@ -19,6 +20,9 @@ public final class FailingProvider implements TrainerCallbackProvider {
 
   @Override
   public TrainerCallback create(TrainingArguments args) {
+    if (args.runName().equals("fail-at-start")) {
+      throw new IllegalStateException("no connection");
+    }
     return new TrainerCallback() {
       @Override
       public void onLog(TrainingArguments a, TrainerState s, TrainerControl c, CallbackContext x) {

@@ -1,12 +1,14 @@
 package org.trainer4j.core.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.djl.Model;
 import ai.djl.training.loss.Loss;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,12 +120,65 @@ class EventOrderTest {
     TrainerCallback probe = new TrainerCallback() {
       @Override
       public void onEpochEnd(TrainingArguments a, TrainerState s, TrainerControl c, CallbackContext x) {
-        epochs.add(s.epoch());
+        epochs.add(s.epoch().orElseThrow());
       }
     };
     EventRecorder r = run(a -> a.maxSteps(4).numTrainEpochs(10), probe);
     assertEquals(List.of("onEpochEnd@3", "onEpochEnd@4", "onTrainEnd@4"), r.only("onEpochEnd", "onTrainEnd"));
     assertEquals(List.of(1.0, 1 + 1.0 / 3), epochs);
+  }
+
+  @Test
+  void epochIsEmptyUntilTrainingStartsAsHfsNone() {
+    List<String> seen = new ArrayList<>();
+    TrainerCallback probe = new TrainerCallback() {
+      @Override
+      public void onInitEnd(TrainingArguments a, TrainerState s, TrainerControl c, CallbackContext x) {
+        seen.add("init " + s.epoch() + " " + s.toJson().contains("\"epoch\": null,"));
+      }
+
+      @Override
+      public void onTrainBegin(TrainingArguments a, TrainerState s, TrainerControl c, CallbackContext x) {
+        seen.add("train " + s.epoch());
+      }
+    };
+    try (Model model = Fixtures.mlp(4)) {
+      Trainer trainer = Trainer.builder().model(model).loss(Loss.softmaxCrossEntropyLoss())
+          .args(TrainingArguments.builder().outputDir(dir.toString()).perDeviceTrainBatchSize(4).maxSteps(1)
+              .saveStrategy("no").reportTo("none").build())
+          .trainDataset(Fixtures.dataset(Fixtures.blobs(10, 1))).evalDataset(Fixtures.dataset(Fixtures.blobs(5, 2)))
+          .callbacks(probe).build();
+
+      Map<String, Object> before = trainer.evaluate();
+      Map<String, Object> beforeInHistory = trainer.state().logHistory().get(0);
+      trainer.train();
+      Map<String, Object> after = trainer.evaluate();
+
+      assertEquals(List.of("init Optional.empty true", "train Optional[0.0]"), seen);
+      assertFalse(before.containsKey("epoch"), "HF's log adds epoch only once it is set: " + before);
+      assertFalse(beforeInHistory.containsKey("epoch"), beforeInHistory.toString());
+      assertEquals(1.0 / 3, after.get("epoch"));
+    }
+  }
+
+  @Test
+  void evaluateAfterTrainLogsASecondEvalRowAtTheSameStepAsHf() {
+    try (Model model = Fixtures.mlp(4)) {
+      Trainer trainer = Trainer.builder().model(model).loss(Loss.softmaxCrossEntropyLoss())
+          .args(TrainingArguments.builder().outputDir(dir.toString()).perDeviceTrainBatchSize(4).numTrainEpochs(1)
+              .evalStrategy("epoch").saveStrategy("no").reportTo("none").build())
+          .trainDataset(Fixtures.dataset(Fixtures.blobs(10, 1))).evalDataset(Fixtures.dataset(Fixtures.blobs(5, 2)))
+          .build();
+      trainer.train();
+      Map<String, Object> again = trainer.evaluate();
+
+      List<Map<String, Object>> evalRows = trainer.state().logHistory().stream()
+          .filter(r -> r.containsKey("eval_loss")).toList();
+      assertEquals(2, evalRows.size());
+      assertEquals(List.of(3, 3), evalRows.stream().map(r -> r.get("step")).toList());
+      assertEquals(List.of(1.0, 1.0), evalRows.stream().map(r -> r.get("epoch")).toList());
+      assertEquals(evalRows.get(0).get("eval_loss"), again.get("eval_loss"), "the same model, the same data");
+    }
   }
 
   @Test

@@ -44,12 +44,35 @@ class HostArrayTest {
   }
 
   @Test
-  void concatRefusesPartsThatDifferBeyondTheFirstAxis() {
+  void concatPadsShorterSequencesWithMinus100AsHfsNestedConcat() {
+    HostArray shorter = new HostArray(new float[] {1, 2, 3, 4, 5, 6}, new long[] {2, 3});
+    HostArray longer = new HostArray(new float[] {7, 8, 9, 10}, new long[] {1, 4});
+
+    assertEquals(new HostArray(new float[] {1, 2, 3, -100, 4, 5, 6, -100, 7, 8, 9, 10}, new long[] {3, 4}),
+        HostArray.concat(List.of(shorter, longer)));
+    assertEquals(new HostArray(new float[] {7, 8, 9, 10, 1, 2, 3, -100, 4, 5, 6, -100}, new long[] {3, 4}),
+        HostArray.concat(List.of(longer, shorter)), "whichever batch comes first");
+  }
+
+  @Test
+  void concatPadsTheSecondAxisOfLogitsAndKeepsTheRest() {
+    // [batch, sequence, classes]: two tokens of 2 logits, then three tokens.
+    HostArray twoTokens = new HostArray(new float[] {1, 2, 3, 4}, new long[] {1, 2, 2});
+    HostArray threeTokens = new HostArray(new float[] {5, 6, 7, 8, 9, 10}, new long[] {1, 3, 2});
+
+    assertEquals(new HostArray(new float[] {1, 2, 3, 4, -100, -100, 5, 6, 7, 8, 9, 10}, new long[] {2, 3, 2}),
+        HostArray.concat(List.of(twoTokens, threeTokens)));
+  }
+
+  @Test
+  void concatRefusesPartsThatDifferInRankOrBeyondTheSecondAxis() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HostArray.concat(List.of(
-        new HostArray(new float[6], new long[] {2, 3}), new HostArray(new float[8], new long[] {2, 4}))));
-    assertEquals("cannot join arrays of shapes [2, 3] and [2, 4]: they differ beyond the first axis", e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> HostArray.concat(List.of(
+        new HostArray(new float[6], new long[] {1, 2, 3}), new HostArray(new float[8], new long[] {1, 2, 4}))));
+    assertEquals("cannot join arrays of shapes [1, 2, 3] and [1, 2, 4]: they differ beyond the second axis",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> HostArray.concat(List.of(
         new HostArray(new float[6], new long[] {2, 3}), new HostArray(new float[6], new long[] {6}))));
+    assertEquals("cannot join arrays of shapes [2, 3] and [6]: they differ in rank", e.getMessage());
   }
 
   @Test

@@ -86,7 +86,7 @@ final class MetricsCsvFile implements AutoCloseable {
       if (column.equals(STEP)) {
         cells.add(Integer.toString(row.step()));
       } else if (column.equals(EPOCH)) {
-        cells.add(Csv.cell(row.epoch()));
+        cells.add(row.epoch().map(Csv::cell).orElse(""));
       } else {
         Object value = row.values().get(column);
         cells.add(value == null ? "" : Csv.cell(value));

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,15 +138,16 @@ class CsvLoggerCallbackTest {
     CsvTable table = CsvTable.read(csv());
     assertEquals(List.of("step", "epoch", "train/note, with comma", "train/nan_loss", "train/inf", "train/flag",
         "train/count"), table.header());
-    assertEquals(List.of("0", "0.0", "say \"hi\"\nthen go", "nan", "-inf", "true", "3"), table.rows().get(0));
+    assertEquals(List.of("0", "", "say \"hi\"\nthen go", "nan", "-inf", "true", "3"), table.rows().get(0),
+        "no epoch before training starts");
   }
 
   @Test
   void whenTheQueueIsFullRowsAreDroppedNotWaitedFor() throws IOException {
     CsvWriterThread writer = new CsvWriterThread(csv(), 2);
     writer.start(0);
-    writer.append(new CsvRow(1, 0.5, Map.of("train/loss", 1.0)));
-    writer.append(new CsvRow(2, 1.0, Map.of("train/loss", 0.5)));     // the queue holds 2: dropped
+    writer.append(new CsvRow(1, Optional.of(0.5), Map.of("train/loss", 1.0)));
+    writer.append(new CsvRow(2, Optional.of(1.0), Map.of("train/loss", 0.5)));     // the queue holds 2: dropped
     assertEquals(1, writer.dropped());
     writer.begin();
     writer.flush(10, TimeUnit.SECONDS);

@@ -1,0 +1,21 @@
+package org.trainer4j.core;
+
+import ai.djl.Model;
+import ai.djl.training.loss.Loss;
+
+/** Builds a Trainer as a newcomer's first program does; run by EngineCheckTest without the engine jars. */
+public final class NoEngineChild {
+  private NoEngineChild() {}
+
+  public static void main(String[] args) {
+    try (Model model = Fixtures.mlp(2)) {
+      Trainer.builder().model(model).loss(Loss.softmaxCrossEntropyLoss())
+          .args(TrainingArguments.builder().outputDir(args[0]).reportTo("none").build())
+          .trainDataset(Fixtures.dataset(Fixtures.blobs(8, 1))).build().train();
+      System.out.println("trained");
+    } catch (IllegalStateException e) {
+      System.out.println(e.getMessage());
+      System.exit(3);
+    }
+  }
+}
