@@ -82,17 +82,7 @@ class DocPomsTest {
     assertTrue(modules.stream().anyMatch(m -> m.startsWith("readme-")) && modules.stream().anyMatch(m -> m.startsWith("plugins-"))
         && modules.stream().filter(m -> m.startsWith("modules-")).count() >= 4, "blocks found: " + modules);
     assertTrue(!withTests.isEmpty(), "the plugin of docs/PLUGINS.md comes with its test: " + modules);
-    Files.writeString(reactor.resolve("pom.xml"), """
-        <project xmlns="http://maven.apache.org/POM/4.0.0">
-          <modelVersion>4.0.0</modelVersion>
-          <groupId>docs.check</groupId>
-          <artifactId>doc-poms</artifactId>
-          <version>1</version>
-          <packaging>pom</packaging>
-          <modules>
-        %s  </modules>
-        </project>
-        """.formatted(modules.stream().map(m -> "    <module>" + m + "</module>\n").reduce("", String::concat)));
+    ScratchMaven.aggregate(reactor, modules);
 
     ScratchMaven.Result build = maven.run(reactor, Map.of(), "verify");
     assertEquals(0, build.exitCode(), build.tail());

@@ -36,6 +36,7 @@ final class ScratchMaven {
   private final Path root;
   private final Path home;
   private final Path settings;
+  private String version;
 
   /** What a Maven run printed (standard output and error, interleaved) and its exit code. */
   record Result(int exitCode, String output) {
@@ -85,11 +86,33 @@ final class ScratchMaven {
     return root;
   }
 
+  /** The project's version, at which the modules are published. */
+  String version() {
+    return version;
+  }
+
   /** An empty folder for a scratch project. */
   Path newProject(String name) throws IOException {
     Path dir = home.resolve(name);
     delete(dir);
     return Files.createDirectories(dir);
+  }
+
+  /** Writes the POM of a reactor that builds these subfolders of {@code reactor}, in this order. */
+  static void aggregate(Path reactor, List<String> modules) throws IOException {
+    StringBuilder list = new StringBuilder();
+    modules.forEach(m -> list.append("    <module>").append(m).append("</module>\n"));
+    Files.writeString(reactor.resolve("pom.xml"), """
+        <project xmlns="http://maven.apache.org/POM/4.0.0">
+          <modelVersion>4.0.0</modelVersion>
+          <groupId>scratch</groupId>
+          <artifactId>%s</artifactId>
+          <version>1</version>
+          <packaging>pom</packaging>
+          <modules>
+        %s  </modules>
+        </project>
+        """.formatted(reactor.getFileName(), list));
   }
 
   /**
@@ -128,7 +151,7 @@ final class ScratchMaven {
     Path ours = repository.resolve("org/trainer4j");
     delete(ours);
     Element parent = PomXml.read(root.resolve("pom.xml")).getDocumentElement();
-    String version = PomXml.childText(parent, "version");
+    version = PomXml.childText(parent, "version");
     publish(ours, "trainer4j-parent", version, root.resolve("pom.xml"), null);
     Path bom = root.resolve("trainer-bom/pom.xml");
     publish(ours, "trainer-bom", version, bom, null);
