@@ -176,7 +176,7 @@ public final class WandbSettings {
   public Path directory() { return directory; }
   /** Whether informational messages (run link, sync hint) are logged at DEBUG instead of INFO. */
   public boolean silent() { return silent; }
-  /** The host name reported to W&B; empty means this machine's name. */
+  /** The host name reported to W&B, or empty for this machine's name. */
   public Optional<String> host() { return Optional.ofNullable(host); }
   /** At most one file_stream request per this interval (sooner when a request is full). */
   public Duration transmitInterval() { return transmitInterval; }

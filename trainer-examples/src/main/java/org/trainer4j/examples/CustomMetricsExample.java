@@ -2,20 +2,18 @@ package org.trainer4j.examples;
 
 import ai.djl.Model;
 import ai.djl.training.loss.Loss;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.trainer4j.core.Trainer;
 import org.trainer4j.core.TrainerControl;
 import org.trainer4j.core.TrainerState;
 import org.trainer4j.core.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
+import org.trainer4j.core.callback.LogKeys;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.metrics.EvalPrediction;
 import org.trainer4j.core.metrics.Metrics;
@@ -36,19 +34,19 @@ public final class CustomMetricsExample {
   private CustomMetricsExample() {}
 
   public static void main(String[] argv) {
-    ExampleOptions options = new ExampleOptions(DEFAULTS);
-    ExampleOptions.Parsed parsed = options.parse(argv);
-    if (parsed.help()) {
-      System.out.println(options.help("Shows where custom metrics land (CustomMetricsExample)."));
-      return;
-    }
-    List<String> keys = run(parsed.args());
-    System.out.println();
-    System.out.println("Namespaced keys logged by this run (as TensorBoard, W&B and metrics.csv file them):");
-    keys.forEach(k -> System.out.println("  " + k));
+    new ExampleOptions(DEFAULTS).parseOrExit(argv, "Shows where custom metrics land (CustomMetricsExample).")
+        .ifPresent(parsed -> {
+          List<String> keys = run(parsed.args());
+          System.out.println();
+          System.out.println("Namespaced keys logged by this run (as TensorBoard, W&B and metrics.csv file them):");
+          keys.forEach(k -> System.out.println("  " + k));
+        });
   }
 
-  /** Trains briefly, predicts on the test split, and returns the column names of metrics.csv. */
+  /**
+   * Trains briefly, predicts on the test split, and returns every key the run logged or predicted, as
+   * {@link LogKeys#rewriteLogs} files it for the integrations (whichever {@code report_to} selects).
+   */
   static List<String> run(TrainingArguments args) {
     Digits.Splits data = Digits.split(Digits.load(), 0);
     AtomicReference<Trainer> trainerRef = new AtomicReference<>();
@@ -61,19 +59,31 @@ public final class CustomMetricsExample {
         }
       }
     };
+    Set<String> keys = new LinkedHashSet<>();
+    TrainerCallback keyCollector = new TrainerCallback() {
+      @Override
+      public void onLog(TrainingArguments a, TrainerState s, TrainerControl c, CallbackContext context) {
+        keys.addAll(LogKeys.rewriteLogs(context.logs()).keySet());
+      }
+
+      @Override
+      public void onPredict(TrainingArguments a, TrainerState s, TrainerControl c, CallbackContext context) {
+        keys.addAll(LogKeys.rewriteLogs(context.metrics()).keySet()); // predictions are not logged, as in HF
+      }
+    };
     try (Model model = Digits.mlp(128, 0.1f);
         Trainer trainer = Trainer.builder()
             .model(model).loss(Loss.softmaxCrossEntropyLoss()).args(args)
             .trainDataset(Digits.dataset(data.train())).evalDataset(Digits.dataset(data.eval()))
             .computeMetrics(CustomMetricsExample::metrics)
-            .callbacks(errorRate)
+            .callbacks(errorRate, keyCollector)
             .build()) {
       WandbDefaults.offlineUnlessConfigured(trainer, System.getenv());
       trainerRef.set(trainer);
       trainer.train();
       trainer.predict(Digits.dataset(data.test()));
     }
-    return csvHeader(args.outputDir().resolve("metrics.csv"));
+    return List.copyOf(keys);
   }
 
   /** Accuracy and the recall of the digit the model gets most wrong (a custom metric). */
@@ -98,13 +108,5 @@ public final class CustomMetricsExample {
     m.put("accuracy", Metrics.accuracy(p));
     m.put("worst_digit_recall", worst);
     return m;
-  }
-
-  private static List<String> csvHeader(Path csv) {
-    try {
-      return Arrays.asList(Files.readAllLines(csv).get(0).split(","));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + csv + " (is the CSV plugin on the class path?)", e);
-    }
   }
 }

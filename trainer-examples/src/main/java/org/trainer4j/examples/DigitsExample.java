@@ -35,23 +35,12 @@ public final class DigitsExample {
   public record Result(Map<String, Object> testMetrics, Map<String, String> locations) {}
 
   public static void main(String[] argv) {
-    ExampleOptions options = options();
-    ExampleOptions.Parsed parsed;
-    try {
-      parsed = options.parse(argv);
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    if (parsed.help()) {
-      System.out.println(options.help("Trains an MLP on the bundled UCI handwritten digits (DigitsExample)."));
-      return;
-    }
-    Result result = run(parsed);
-    System.out.println();
-    result.locations().forEach((what, where) -> System.out.printf("%-18s %s%n", what + ":", where));
-    System.out.printf("%-18s %s%n", "Test metrics:", result.testMetrics());
+    options().parseOrExit(argv, "Trains an MLP on the bundled UCI handwritten digits (DigitsExample).").ifPresent(parsed -> {
+      Result result = run(parsed);
+      System.out.println();
+      result.locations().forEach((what, where) -> System.out.printf("%-18s %s%n", what + ":", where));
+      System.out.printf("%-18s %s%n", "Test metrics:", result.testMetrics());
+    });
   }
 
   static ExampleOptions options() {

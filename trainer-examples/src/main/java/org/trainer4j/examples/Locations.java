@@ -23,7 +23,7 @@ final class Locations {
     for (TrainerCallback callback : trainer.callbackHandler().callbacks(CallbackRole.INTEGRATION)) {
       if (callback instanceof TensorBoardCallback tb) {
         tb.logDir().ifPresent(dir -> where.put("TensorBoard logs", dir + "  (tensorboard --logdir "
-            + trainer.args().outputDir().resolve("runs") + ")"));
+            + tensorBoardLogDir(dir, trainer.args().outputDir()) + ")"));
       } else if (callback instanceof WandbCallback wandb) {
         wandb.run().flatMap(WandbRun::directory).ifPresent(dir ->
             where.put("W&B run", dir + "  (upload with: wandb sync " + dir + ")"));
@@ -36,7 +36,19 @@ final class Locations {
       where.put("Checkpoints", checkpoints.stream().map(p -> p.getFileName().toString())
           .collect(Collectors.joining(", ", trainer.args().outputDir() + "/{", "}")));
     }
-    trainer.state().bestModelCheckpoint().ifPresent(best -> where.put("Best checkpoint", best + " (loaded at the end)"));
+    String loaded = trainer.args().loadBestModelAtEnd() ? " (loaded at the end)" : "";
+    trainer.state().bestModelCheckpoint().ifPresent(best -> where.put("Best checkpoint", best + loaded));
     return where;
+  }
+
+  /**
+   * What to give {@code tensorboard --logdir}: {@code <output_dir>/runs}, which holds every run of the
+   * default layout, when the run folder is one of them; else the run folder itself ({@code logging_dir}
+   * or {@code TENSORBOARD_LOGGING_DIR} chose it).
+   */
+  static Path tensorBoardLogDir(Path runFolder, Path outputDir) {
+    Path runs = outputDir.resolve("runs");
+    Path parent = runFolder.toAbsolutePath().normalize().getParent();
+    return runs.toAbsolutePath().normalize().equals(parent) ? runs : runFolder;
   }
 }

@@ -1,6 +1,7 @@
 package org.trainer4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -41,6 +42,31 @@ class DigitsExampleTest {
     }
     assertTrue(result.locations().keySet().containsAll(List.of("TensorBoard logs", "W&B run", "Metrics CSV", "Checkpoints",
         "Best checkpoint")), result.locations().toString());
+    assertTrue(result.locations().get("TensorBoard logs").endsWith("(tensorboard --logdir " + dir.resolve("runs") + ")"),
+        result.locations().toString());
+    assertTrue(result.locations().get("Best checkpoint").endsWith(" (loaded at the end)"), result.locations().toString());
+  }
+
+  @Test
+  void theSummaryNamesTheLoggingDirGivenAndLoadsNoBestModelWhenToldNotTo() {
+    Path logs = dir.resolve("tb-logs");
+    DigitsExample.Result result = DigitsExample.run(DigitsExample.options().parse(new String[] {
+        "--output_dir", dir.resolve("out").toString(), "--logging_dir", logs.toString(), "--num_train_epochs", "1",
+        "--load_best_model_at_end", "false", "--report_to", "tensorboard", "--disable_tqdm", "true"}));
+
+    assertEquals(logs + "  (tensorboard --logdir " + logs + ")", result.locations().get("TensorBoard logs"));
+    assertEquals(dir.resolve("out/checkpoint-40").toString(), result.locations().get("Best checkpoint"));
+  }
+
+  @Test
+  void customMetricsAreListedWhateverReportToSelects() {
+    List<String> keys = CustomMetricsExample.run(org.trainer4j.core.args.ArgumentParser.parse(
+        Stream.concat(CustomMetricsExample.DEFAULTS.stream(), Stream.of("--output_dir", dir.toString(),
+            "--num_train_epochs", "1", "--report_to", "tensorboard", "--disable_tqdm", "true"))
+            .toArray(String[]::new)).arguments());
+    assertTrue(keys.containsAll(List.of("eval/worst_digit_recall", "test/worst_digit_recall", "eval/error_rate")),
+        keys.toString());
+    assertFalse(Files.exists(dir.resolve("metrics.csv")), "report_to=tensorboard leaves the CSV plugin out");
   }
 
   @Test

@@ -38,6 +38,7 @@ import org.trainer4j.core.metrics.MetricRows;
  *     .build();                                          // fires onInitEnd
  * driver.train();                                        // onTrainBegin ... onTrainEnd
  * driver.predict();                                      // onPredictionStep... onPredict (test_ metrics)
+ * driver.close();                                        // closes AutoCloseable callbacks, as Trainer.close()
  * List<String> seen = driver.recorder().trace();         // e.g. "onLog@2[loss, grad_norm, ...]"
  * }</pre>
  *
@@ -50,13 +51,14 @@ import org.trainer4j.core.metrics.MetricRows;
  *
  * <p>Not thread-safe: one test thread drives it, as one training thread drives a Trainer.
  */
-public final class CallbackDriver {
+public final class CallbackDriver implements AutoCloseable {
   private final TrainingArguments args;
   private final RunShape shape;
   private final CallbackHandler handler = new CallbackHandler();
   private final TrainerControl control = new TrainerControl();
   private final EventRecorder recorder = new EventRecorder();
   private TrainerState state;
+  private boolean closed;
 
   private CallbackDriver(Builder b) {
     this.args = b.args;
@@ -172,6 +174,42 @@ public final class CallbackDriver {
     Map<String, Object> row = state.recordLog(logs);
     fire(Event.ON_LOG, CallbackContext.empty().withLogs(row));
     return row;
+  }
+
+  /**
+   * Closes the callbacks that are {@link AutoCloseable}, in calling order, as {@code Trainer.close()}
+   * does: the way to test a plugin's flush-and-stop path (rows of a {@link #predict()} after training,
+   * threads ended, files closed). Every one is closed even when one fails; the Trainer logs such a
+   * failure, the driver then throws the first one so that the test sees it. Closing again does nothing.
+   *
+   * @throws IllegalStateException naming the callback whose {@code close()} threw, with its exception as
+   *     the cause (later failures are suppressed into it)
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    IllegalStateException failure = null;
+    for (TrainerCallback callback : handler.callbacks()) {
+      if (callback instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          IllegalStateException named = new IllegalStateException(
+              "callback " + callback.getClass().getName() + " failed to close: " + e, e);
+          if (failure == null) {
+            failure = named;
+          } else {
+            failure.addSuppressed(named);
+          }
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   /** The arguments of the run. */

@@ -210,6 +210,62 @@ class CallbackDriverTest {
     assertEquals(5, driver.recorder().logs().size());
   }
 
+  /** A plugin that keeps test metrics until it is closed, as a writer that flushes on close would. */
+  private static final class ClosingPlugin implements TrainerCallback, AutoCloseable {
+    private final String name;
+    private final List<String> journal;
+    private final List<Object> pending = new ArrayList<>();
+    private final boolean failOnClose;
+
+    ClosingPlugin(String name, List<String> journal, boolean failOnClose) {
+      this.name = name;
+      this.journal = journal;
+      this.failOnClose = failOnClose;
+    }
+
+    @Override
+    public void onPredict(TrainingArguments a, TrainerState s, TrainerControl c, CallbackContext x) {
+      pending.add(x.metrics().get("test_loss"));
+    }
+
+    @Override
+    public void close() throws IOException {
+      journal.add(name + " closed with " + pending);
+      if (failOnClose) {
+        throw new IOException("cannot flush " + name);
+      }
+    }
+  }
+
+  @Test
+  void closeClosesTheCloseableCallbacksInCallingOrderAsTheTrainerDoes() {
+    List<String> journal = new ArrayList<>();
+    CallbackDriver driver = CallbackDriver.builder(args().build()).trainExamples(8).evalExamples(4)
+        .evalLoss(step -> 0.5)
+        .callbacks(new ClosingPlugin("user", journal, false))
+        .integrations(new ClosingPlugin("integration", journal, false)).build();
+    driver.train();
+    driver.predict();
+    assertEquals(List.of(), journal, "nothing is closed before close()");
+
+    driver.close();
+    assertEquals(List.of("integration closed with [0.5]", "user closed with [0.5]"), journal);
+    driver.close();
+    assertEquals(2, journal.size(), "a second close() closes nothing again");
+  }
+
+  @Test
+  void aCallbackThatFailsToCloseIsReportedAfterTheOthersAreClosed() {
+    List<String> journal = new ArrayList<>();
+    CallbackDriver driver = CallbackDriver.builder(args().build())
+        .callbacks(new ClosingPlugin("first", journal, true), new ClosingPlugin("second", journal, false)).build();
+    IllegalStateException e = assertThrows(IllegalStateException.class, driver::close);
+    assertEquals(List.of("first closed with []", "second closed with []"), journal);
+    assertTrue(e.getMessage().startsWith("callback " + ClosingPlugin.class.getName() + " failed to close: "
+        + "java.io.IOException: cannot flush first"), e.getMessage());
+    assertTrue(e.getCause() instanceof IOException);
+  }
+
   @Test
   void theProcessFlagsReachTheCallbacks() {
     List<Boolean> seen = new ArrayList<>();

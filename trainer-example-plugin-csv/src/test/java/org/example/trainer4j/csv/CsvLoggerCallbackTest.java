@@ -43,7 +43,7 @@ class CsvLoggerCallbackTest {
         .evalMetrics(state -> Map.of("accuracy", 0.75)).callbacks(csv).build();
     driver.train();                  // onTrainEnd flushes: the training rows are in the file now
     driver.predict();
-    csv.close();
+    driver.close();                  // as Trainer.close(): the plugin flushes the test row and stops its thread
 
     assertEquals(List.of(
         "step,epoch,train/loss,train/grad_norm,train/learning_rate,eval/loss,eval/accuracy,eval/runtime,"
