@@ -227,17 +227,19 @@ public final class WandbRun implements AutoCloseable {
             Optional.empty(), Optional.empty());
         return report;
       }
-      long deadline = System.nanoTime() + settings.finishTimeout().toNanos();
+      Ticker ticker = settings.ticker();
+      long start = ticker.nanoTime();
+      long deadline = start + settings.finishTimeout().toNanos();
       boolean interrupted = false;
       boolean written = false;
       Uploader.Outcome outcome = null;
       try {
-        if (queue.offer(new Finish(exitCode, System.nanoTime()), remaining(deadline), TimeUnit.NANOSECONDS)) {
+        if (offerUntil(new Finish(exitCode, System.nanoTime()), deadline)) {
           LockSupport.unpark(writerThread);
-          written = writerDone.await(remaining(deadline), TimeUnit.NANOSECONDS);
+          written = ticker.await(writerDone, deadline);
         }
         if (uploader != null) {
-          if (!written || !uploader.awaitDone(deadline)) {
+          if (!written || !uploader.awaitDone(start, deadline)) {
             uploader.abandon();
           }
         }
@@ -309,6 +311,16 @@ public final class WandbRun implements AutoCloseable {
   /** Rows and summary updates logged but not yet taken by the writer thread (for monitoring). */
   public int backlog() {
     return queue == null ? 0 : queue.size();
+  }
+
+  /** History rows the writer thread has taken so far (for tests). */
+  long rowsWritten() {
+    return writer == null ? 0 : writer.rowsLogged();
+  }
+
+  /** Whether the writer thread has written everything and closed the {@code .wandb} file (for tests). */
+  boolean writerFinished() {
+    return writerDone.getCount() == 0;
   }
 
   /** Bytes of history waiting for upload (0 for offline runs). */
@@ -450,7 +462,14 @@ public final class WandbRun implements AutoCloseable {
     return key;
   }
 
-  private static long remaining(long deadline) {
-    return Math.max(0, deadline - System.nanoTime());
+  /** Queues the event, waiting for room (a stalled disk) until the deadline. */
+  private boolean offerUntil(Event event, long deadline) throws InterruptedException {
+    while (!queue.offer(event, 10, TimeUnit.MILLISECONDS)) {
+      if (settings.ticker().nanoTime() >= deadline) {
+        return false;
+      }
+      LockSupport.unpark(writerThread);
+    }
+    return true;
   }
 }
