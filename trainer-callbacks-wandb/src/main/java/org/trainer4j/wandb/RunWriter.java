@@ -30,7 +30,8 @@ import org.trainer4j.wandb.proto.SummaryRecord;
  * Turns what the training thread logged into W&B's records, on the writer thread: numbers the rows
  * ({@code _step} 0, 1, 2, ...), adds {@code _runtime} and {@code _timestamp}, keeps the summary (the
  * latest value of every key plus explicit values), writes everything to the {@code .wandb} file and
- * hands history lines and the summary to the {@link Uploader} when the run is online.
+ * hands history lines and the summary to the {@link Uploader} when the run is online. The API key, should
+ * a logged key or value hold it, is written and sent as {@code <redacted>}.
  *
  * <p>Not thread-safe: only the writer thread calls it.
  */
@@ -54,6 +55,7 @@ final class RunWriter {
   private final Map<String, Object> config;
   private final RunDirectory directory;
   private final Optional<Uploader> uploader;
+  private final Secrets secrets;
   private final long startNanos;
   private final long startEpochMillis;
 
@@ -72,12 +74,13 @@ final class RunWriter {
   private volatile long rowsLogged;
 
   RunWriter(RunIdentity identity, Map<String, Object> config, RunDirectory directory, TransactionLog log,
-      Optional<Uploader> uploader, long startNanos, long startEpochMillis) {
+      Optional<Uploader> uploader, Secrets secrets, long startNanos, long startEpochMillis) {
     this.identity = identity;
     this.config = config;
     this.directory = directory;
     this.log = log;
     this.uploader = uploader;
+    this.secrets = secrets;
     this.startNanos = startNanos;
     this.startEpochMillis = startEpochMillis;
   }
@@ -156,11 +159,11 @@ final class RunWriter {
     String largestKey = null;
     int largest = -1;
     for (int i = 0; i < row.keys().length; i++) {
-      String key = row.keys()[i];
+      String key = secrets.redact(row.keys()[i]);
       if (isReserved(key)) {
         continue;
       }
-      String json = Json.encode(row.values()[i]);
+      String json = secrets.redact(Json.encode(row.values()[i]));
       if (json.length() > largest) {
         largest = json.length();
         largestKey = key;
@@ -222,11 +225,11 @@ final class RunWriter {
   private void summaryUpdate(SummaryUpdate update) {
     SummaryRecord.Builder record = SummaryRecord.newBuilder();
     for (int i = 0; i < update.keys().length; i++) {
-      String key = update.keys()[i];
+      String key = secrets.redact(update.keys()[i]);
       if (isReserved(key)) {
         continue;
       }
-      String json = Json.encode(update.values()[i]);
+      String json = secrets.redact(Json.encode(update.values()[i]));
       summary.put(key, json);
       record.addUpdate(SummaryItem.newBuilder().setKey(key).setValueJson(json));
     }

@@ -366,7 +366,7 @@ final class Uploader {
           + "/runs/" + PythonQuote.quote(runName, "/=+&$@");
     }
     String shown = text(bucket.path("displayName")).or(identity::displayName).orElse(runName);
-    notices.info("W&B run \"{}\" ({}) is at {}", shown, runName, url);
+    notices.info("W&B run \"{}\" ({}) is at {}", secrets.redact(shown), runName, url);
     return true;
   }
 

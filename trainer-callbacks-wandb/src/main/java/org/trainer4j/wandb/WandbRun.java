@@ -79,7 +79,8 @@ public final class WandbRun implements AutoCloseable {
   }
 
   private WandbRun(WandbSettings settings, WandbMode mode, Optional<String> offlineReason, RunDirectory directory,
-      TransactionLog log, RunIdentity identity, Map<String, Object> config, long startNanos, long startMillis) {
+      TransactionLog log, RunIdentity identity, Map<String, Object> config, Secrets secrets, long startNanos,
+      long startMillis) {
     this.settings = settings;
     this.mode = mode;
     this.offlineReason = offlineReason;
@@ -90,7 +91,8 @@ public final class WandbRun implements AutoCloseable {
     this.wakeWriterAt = Math.max(1, settings.maxQueuedRows() / 2);
     this.uploader = mode == WandbMode.ONLINE
         ? new Uploader(settings, identity, config, directory.path(), notices) : null;
-    this.writer = new RunWriter(identity, config, directory, log, Optional.ofNullable(uploader), startNanos, startMillis);
+    this.writer = new RunWriter(identity, config, directory, log, Optional.ofNullable(uploader), secrets, startNanos,
+        startMillis);
     this.writerThread = new Thread(this::writerLoop, "wandb-writer-" + runId);
     this.writerThread.setDaemon(true);
     this.shutdownHook = new Thread(() -> finish(exitCodeAtShutdown), "wandb-shutdown-" + runId);
@@ -133,9 +135,8 @@ public final class WandbRun implements AutoCloseable {
     Secrets secrets = new Secrets(settings.apiKey());
     Map<String, Object> safeConfig = new LinkedHashMap<>();
     config.forEach((k, v) -> safeConfig.put(secrets.redact(k), secrets.redactValue(v)));
-    RunIdentity identity = new RunIdentity(settings.runId(), settings.runName(), settings.project(),
-        settings.entity(), settings.notes(), settings.tags(), settings.runGroup(), settings.jobType(), settings.host());
-    WandbRun run = new WandbRun(settings, mode, offlineReason, directory, log, identity, safeConfig, startNanos, startMillis);
+    WandbRun run = new WandbRun(settings, mode, offlineReason, directory, log, RunIdentity.of(settings, secrets),
+        safeConfig, secrets, startNanos, startMillis);
     run.begin();
     return run;
   }

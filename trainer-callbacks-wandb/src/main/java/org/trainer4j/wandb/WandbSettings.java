@@ -249,7 +249,7 @@ public final class WandbSettings {
   /** The settings without the API key: only whether there is one, and from where. */
   @Override
   public String toString() {
-    return "WandbSettings{mode=" + mode.name().toLowerCase(Locale.ROOT)
+    return new Secrets(apiKey()).redact("WandbSettings{mode=" + mode.name().toLowerCase(Locale.ROOT)
         + ", baseUrl=" + baseUrl
         + ", project=" + project
         + ", entity=" + (entity == null ? "(default)" : entity)
@@ -260,7 +260,7 @@ public final class WandbSettings {
         + (jobType == null ? "" : ", jobType=" + jobType)
         + ", directory=" + directory
         + ", apiKey=" + (apiKey == null ? "(none)" : "(set, from " + apiKeySource + ")")
-        + "}";
+        + "}");
   }
 
   // ---- helpers ----
@@ -448,6 +448,11 @@ public final class WandbSettings {
           }
         }
       }
+      if (key != null) {
+        refuseKeyIn("project", project, key);
+        refuseKeyIn("entity", entity, key);
+        refuseKeyIn("runId", id, key);
+      }
       return new WandbSettings(this, key, key == null ? null : source, search, base, app, id);
     }
 
@@ -524,6 +529,14 @@ public final class WandbSettings {
           throw new IllegalArgumentException(label(option) + "=" + value + " is not allowed; it must not"
               + " contain any of " + forbidden + (option.equals("project") ? "" : " or white space"));
         }
+      }
+    }
+
+    /** An identifier that holds the key would put it in URLs and file names; free text is redacted instead. */
+    private void refuseKeyIn(String option, String value, String key) {
+      if (value != null && value.contains(key)) {
+        throw new IllegalArgumentException(label(option) + " contains the W&B API key, which would then appear in"
+            + " the run's address and file names; use another " + option);
       }
     }
 
