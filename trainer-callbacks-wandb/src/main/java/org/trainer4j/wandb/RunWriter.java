@@ -16,6 +16,7 @@ import org.trainer4j.wandb.proto.ConfigItem;
 import org.trainer4j.wandb.proto.ConfigRecord;
 import org.trainer4j.wandb.proto.FinalRecord;
 import org.trainer4j.wandb.proto.FooterRecord;
+import org.trainer4j.wandb.proto.HeaderRecord;
 import org.trainer4j.wandb.proto.HistoryItem;
 import org.trainer4j.wandb.proto.HistoryRecord;
 import org.trainer4j.wandb.proto.HistoryStep;
@@ -25,6 +26,7 @@ import org.trainer4j.wandb.proto.RunExitRecord;
 import org.trainer4j.wandb.proto.RunRecord;
 import org.trainer4j.wandb.proto.SummaryItem;
 import org.trainer4j.wandb.proto.SummaryRecord;
+import org.trainer4j.wandb.proto.VersionInfo;
 
 /**
  * Turns what the training thread logged into W&B's records, on the writer thread: numbers the rows
@@ -38,6 +40,9 @@ import org.trainer4j.wandb.proto.SummaryRecord;
 final class RunWriter {
   private static final Logger LOG = LoggerFactory.getLogger(RunWriter.class);
   private static final Set<String> RESERVED = Set.of("_step", "_runtime", "_timestamp", "_wandb");
+  /** The header record's producer: this module, and its version when the jar says it. */
+  static final String PRODUCER = "trainer4j-wandb" + Optional.ofNullable(RunWriter.class.getPackage())
+      .map(Package::getImplementationVersion).map(v -> " " + v).orElse("");
 
   /** Something the training thread asked for, in order. */
   sealed interface Event permits Row, SummaryUpdate, Finish {}
@@ -93,8 +98,14 @@ final class RunWriter {
     return fileFailed;
   }
 
-  /** The run, config and metric-definition records, {@code files/config.yaml} and the {@code latest-run} link. */
+  /**
+   * The header, run, config and metric-definition records, {@code files/config.yaml} and the {@code
+   * latest-run} link.
+   */
   void writeStart() {
+    // As the SDK, whose first record says which program wrote the file.
+    write(Record.newBuilder().setHeader(HeaderRecord.newBuilder()
+        .setVersionInfo(VersionInfo.newBuilder().setProducer(PRODUCER))));
     RunRecord.Builder run = RunRecord.newBuilder()
         .setRunId(identity.runId())
         .setProject(identity.project())
@@ -191,8 +202,9 @@ final class RunWriter {
     appendItem(history, summaryRecord, line, "_runtime", Json.encode(runtime));
     appendItem(history, summaryRecord, line, "_timestamp", Json.encode(timestamp));
     appendItem(history, summaryRecord, line, "_step", Long.toString(rowStep));
-    write(Record.newBuilder().setHistory(history));
+    // As the SDK: the summary update a row makes comes just before the row.
     write(Record.newBuilder().setSummary(summaryRecord));
+    write(Record.newBuilder().setHistory(history));
     summaryChanged = true;
     rowsLogged++;
     if (line != null) {
