@@ -201,49 +201,46 @@ class OnlineProtocolTest {
     assertEquals(2, fake.history().size());
   }
 
+  /**
+   * Checks that the uploader's next file_stream request is due at {@code due} on the clock: waiting for
+   * it, not sent a millisecond before, sent at it. Returns the clock then.
+   */
+  private long nextRequestIsDueAt(long due) throws InterruptedException {
+    int before = fake.fileStreamRequests().size();
+    ticker.awaitWaiting(TestRuns.UPLOADER, due);
+    ticker.advance(Duration.ofNanos(due - ticker.nanoTime() - 1_000_000));
+    ticker.awaitWaiting(TestRuns.UPLOADER, due);
+    assertEquals(before, fake.fileStreamRequests().size(), "nothing sent a millisecond before it is due");
+    ticker.advance(Duration.ofMillis(1));
+    TestRuns.await("request " + (before + 1), () -> fake.fileStreamRequests().size() == before + 1);
+    return ticker.nanoTime();
+  }
+
   @Test
   void requestsAreAtMostOnePerIntervalAndAnEmptyHeartbeatKeepsTheRunAlive() throws Exception {
-    Duration interval = Duration.ofSeconds(15);
-    Duration heartbeat = Duration.ofSeconds(30);
+    long interval = Duration.ofSeconds(15).toNanos();
+    long heartbeat = Duration.ofSeconds(30).toNanos();
     long start = ticker.nanoTime();
-    WandbRun run = WandbRun.start(TestRuns.online(server, dir, ticker).transmitInterval(interval)
-        .heartbeatInterval(heartbeat).build(), Map.of());
-    String uploader = TestRuns.UPLOADER;
+    WandbRun run = WandbRun.start(TestRuns.online(server, dir, ticker).transmitInterval(Duration.ofNanos(interval))
+        .heartbeatInterval(Duration.ofNanos(heartbeat)).build(), Map.of());
     // Idle, the uploader's next request is a heartbeat.
-    ticker.awaitWaiting(uploader, start + heartbeat.toNanos());
+    ticker.awaitWaiting(TestRuns.UPLOADER, start + heartbeat);
 
     // Rows make a request due one interval after the last one (here: the start), not sooner.
     for (int i = 0; i < 3; i++) {
       run.log(Map.of("train/loss", i, "train/global_step", i));
     }
-    ticker.awaitWaiting(uploader, start + interval.toNanos());
-    ticker.advance(interval.minusMillis(1));
-    ticker.awaitWaiting(uploader, start + interval.toNanos());
-    assertEquals(0, fake.fileStreamRequests().size());
-    ticker.advance(Duration.ofMillis(1));
-    TestRuns.await("the first request", () -> fake.fileStreamRequests().size() == 1);
-    long first = ticker.nanoTime();
+    long first = nextRequestIsDueAt(start + interval);
     assertEquals(3, fake.fileStreamRequests().get(0).json().path("files").path(Uploader.HISTORY_FILE)
         .path("content").size());
 
     // The next rows wait a whole interval after that request.
-    ticker.awaitWaiting(uploader, first + heartbeat.toNanos());
+    ticker.awaitWaiting(TestRuns.UPLOADER, first + heartbeat);
     run.log(Map.of("train/loss", 3, "train/global_step", 3));
-    ticker.awaitWaiting(uploader, first + interval.toNanos());
-    ticker.advance(interval.minusMillis(1));
-    ticker.awaitWaiting(uploader, first + interval.toNanos());
-    assertEquals(1, fake.fileStreamRequests().size());
-    ticker.advance(Duration.ofMillis(1));
-    TestRuns.await("the second request", () -> fake.fileStreamRequests().size() == 2);
-    long second = ticker.nanoTime();
+    long second = nextRequestIsDueAt(first + interval);
 
     // Nothing to send: an empty request one heartbeat interval later, so the server knows the run lives.
-    ticker.awaitWaiting(uploader, second + heartbeat.toNanos());
-    ticker.advance(heartbeat.minusMillis(1));
-    ticker.awaitWaiting(uploader, second + heartbeat.toNanos());
-    assertEquals(2, fake.fileStreamRequests().size());
-    ticker.advance(Duration.ofMillis(1));
-    TestRuns.await("a heartbeat", () -> fake.fileStreamRequests().size() == 3);
+    nextRequestIsDueAt(second + heartbeat);
     assertEquals("{}", fake.fileStreamRequests().get(2).body());
 
     run.finish(0);
