@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
@@ -70,11 +71,6 @@ final class Uploader {
 
   /** One file_stream request, built once so that its retries send the very same bytes. */
   private record Batch(String body, int lines, long summaryVersion, boolean complete) {}
-
-  /** A request to send: how to create its call (again for each attempt), and what it is for the logs. */
-  private interface CallFactory {
-    Call newCall();
-  }
 
   /** What the upload achieved, for the run's final report. */
   record Outcome(long rowsSent, long rowsNotSent, Optional<String> firstUnsentStep, boolean complete,
@@ -658,11 +654,11 @@ final class Uploader {
   }
 
   /** Sends with retries until success, a final refusal ({@link Rejected}) or abandonment. */
-  private HttpResult request(CallFactory calls, RetryPolicy policy, String what) throws Rejected, Abandoned {
+  private HttpResult request(Supplier<Call> calls, RetryPolicy policy, String what) throws Rejected, Abandoned {
     int failures = 0;
     long lastWarning = 0;
     while (true) {
-      Call call = calls.newCall();
+      Call call = calls.get(); // a new call for each attempt
       synchronized (lock) {
         if (stopped || Thread.currentThread().isInterrupted()) {
           throw new Abandoned();
