@@ -16,6 +16,7 @@ import org.trainer4j.wandb.proto.ConfigItem;
 import org.trainer4j.wandb.proto.ConfigRecord;
 import org.trainer4j.wandb.proto.FinalRecord;
 import org.trainer4j.wandb.proto.FooterRecord;
+import org.trainer4j.wandb.proto.HeaderRecord;
 import org.trainer4j.wandb.proto.HistoryItem;
 import org.trainer4j.wandb.proto.HistoryRecord;
 import org.trainer4j.wandb.proto.HistoryStep;
@@ -25,18 +26,23 @@ import org.trainer4j.wandb.proto.RunExitRecord;
 import org.trainer4j.wandb.proto.RunRecord;
 import org.trainer4j.wandb.proto.SummaryItem;
 import org.trainer4j.wandb.proto.SummaryRecord;
+import org.trainer4j.wandb.proto.VersionInfo;
 
 /**
  * Turns what the training thread logged into W&B's records, on the writer thread: numbers the rows
  * ({@code _step} 0, 1, 2, ...), adds {@code _runtime} and {@code _timestamp}, keeps the summary (the
  * latest value of every key plus explicit values), writes everything to the {@code .wandb} file and
- * hands history lines and the summary to the {@link Uploader} when the run is online.
+ * hands history lines and the summary to the {@link Uploader} when the run is online. The API key, should
+ * a logged key or value hold it, is written and sent as {@code <redacted>}.
  *
  * <p>Not thread-safe: only the writer thread calls it.
  */
 final class RunWriter {
   private static final Logger LOG = LoggerFactory.getLogger(RunWriter.class);
   private static final Set<String> RESERVED = Set.of("_step", "_runtime", "_timestamp", "_wandb");
+  /** The header record's producer: this module, and its version when the jar says it. */
+  static final String PRODUCER = "trainer4j-wandb" + Optional.ofNullable(RunWriter.class.getPackage())
+      .map(Package::getImplementationVersion).map(v -> " " + v).orElse("");
 
   /** Something the training thread asked for, in order. */
   sealed interface Event permits Row, SummaryUpdate, Finish {}
@@ -54,6 +60,7 @@ final class RunWriter {
   private final Map<String, Object> config;
   private final RunDirectory directory;
   private final Optional<Uploader> uploader;
+  private final Secrets secrets;
   private final long startNanos;
   private final long startEpochMillis;
 
@@ -72,12 +79,13 @@ final class RunWriter {
   private volatile long rowsLogged;
 
   RunWriter(RunIdentity identity, Map<String, Object> config, RunDirectory directory, TransactionLog log,
-      Optional<Uploader> uploader, long startNanos, long startEpochMillis) {
+      Optional<Uploader> uploader, Secrets secrets, long startNanos, long startEpochMillis) {
     this.identity = identity;
     this.config = config;
     this.directory = directory;
     this.log = log;
     this.uploader = uploader;
+    this.secrets = secrets;
     this.startNanos = startNanos;
     this.startEpochMillis = startEpochMillis;
   }
@@ -90,8 +98,14 @@ final class RunWriter {
     return fileFailed;
   }
 
-  /** The run, config and metric-definition records, {@code files/config.yaml} and the {@code latest-run} link. */
+  /**
+   * The header, run, config and metric-definition records, {@code files/config.yaml} and the {@code
+   * latest-run} link.
+   */
   void writeStart() {
+    // As the SDK, whose first record says which program wrote the file.
+    write(Record.newBuilder().setHeader(HeaderRecord.newBuilder()
+        .setVersionInfo(VersionInfo.newBuilder().setProducer(PRODUCER))));
     RunRecord.Builder run = RunRecord.newBuilder()
         .setRunId(identity.runId())
         .setProject(identity.project())
@@ -156,11 +170,11 @@ final class RunWriter {
     String largestKey = null;
     int largest = -1;
     for (int i = 0; i < row.keys().length; i++) {
-      String key = row.keys()[i];
+      String key = secrets.redact(row.keys()[i]);
       if (isReserved(key)) {
         continue;
       }
-      String json = Json.encode(row.values()[i]);
+      String json = secrets.redact(Json.encode(row.values()[i]));
       if (json.length() > largest) {
         largest = json.length();
         largestKey = key;
@@ -188,8 +202,9 @@ final class RunWriter {
     appendItem(history, summaryRecord, line, "_runtime", Json.encode(runtime));
     appendItem(history, summaryRecord, line, "_timestamp", Json.encode(timestamp));
     appendItem(history, summaryRecord, line, "_step", Long.toString(rowStep));
-    write(Record.newBuilder().setHistory(history));
+    // As the SDK: the summary update a row makes comes just before the row.
     write(Record.newBuilder().setSummary(summaryRecord));
+    write(Record.newBuilder().setHistory(history));
     summaryChanged = true;
     rowsLogged++;
     if (line != null) {
@@ -222,11 +237,11 @@ final class RunWriter {
   private void summaryUpdate(SummaryUpdate update) {
     SummaryRecord.Builder record = SummaryRecord.newBuilder();
     for (int i = 0; i < update.keys().length; i++) {
-      String key = update.keys()[i];
+      String key = secrets.redact(update.keys()[i]);
       if (isReserved(key)) {
         continue;
       }
-      String json = Json.encode(update.values()[i]);
+      String json = secrets.redact(Json.encode(update.values()[i]));
       summary.put(key, json);
       record.addUpdate(SummaryItem.newBuilder().setKey(key).setValueJson(json));
     }

@@ -3,6 +3,7 @@ package org.trainer4j.wandb;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -13,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import okhttp3.Call;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +24,14 @@ import org.slf4j.LoggerFactory;
  * Sends one run to the W&B server on a daemon thread of its own: checks the API key ({@code Viewer}),
  * asks whether the server expands metric globs, creates the run ({@code UpsertBucket}), then streams
  * history lines and the summary to {@code file_stream} with line offsets, at most one request per
- * transmit interval (sooner when a request is full), and finally marks the run complete.
+ * transmit interval (sooner when a request is full), and at the end uploads the run files {@code
+ * config.yaml} and {@code wandb-summary.json} ({@code CreateRunFiles}, then a PUT of each) and marks
+ * the run complete.
  *
  * <p>Failed requests are retried with backoff; because every request names the offset of its first
  * line, a retry of a request the server did receive overwrites the same lines, so no row is lost or
- * doubled. Rows wait in a buffer bounded in bytes; rows that arrive while it is full are not uploaded
+ * doubled. While {@code finish()} waits, a request that takes longer than {@link
+ * WandbSettings#finishingRequestTimeout()} is cancelled (by the waiting thread) and retried. Rows wait in a buffer bounded in bytes; rows that arrive while it is full are not uploaded
  * (they are in the {@code .wandb} file) and are counted for the final report.
  */
 final class Uploader {
@@ -35,10 +41,12 @@ final class Uploader {
   static final int MAX_REQUEST_BYTES = 10 << 20;
   static final String HISTORY_FILE = "wandb-history.jsonl";
   static final String SUMMARY_FILE = "wandb-summary.json";
+  static final String CONFIG_FILE = "config.yaml";
 
   private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final long WARN_AGAIN_NANOS = TimeUnit.MINUTES.toNanos(1);
+  private static final long MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   static final String VIEWER_QUERY =
       "query Viewer { viewer { id entity username email flags teams { edges { node { name } } } } }";
@@ -55,6 +63,9 @@ final class Uploader {
       + " jobRepo: $repo, jobType: $jobType, state: $state, sweep: $sweep, tags: $tags,"
       + " summaryMetrics: $summaryMetrics}) { bucket { id name displayName description config sweepName"
       + " project { id name entity { id name } } historyLineCount } inserted } }";
+  static final String CREATE_RUN_FILES_MUTATION = "mutation CreateRunFiles($entity: String!, $project: String!,"
+      + " $run: String!, $files: [String!]!) { createRunFiles(input: {entityName: $entity, projectName: $project,"
+      + " runName: $run, files: $files}) { runID uploadHeaders files { name uploadUrl } } }";
 
   private record Line(long step, String json, int bytes) {}
 
@@ -91,6 +102,7 @@ final class Uploader {
   private final Secrets secrets;
   private final RetryPolicy fileStreamPolicy;
   private final RetryPolicy graphqlPolicy;
+  private final Ticker ticker;
   private final Thread thread;
   private final CountDownLatch done = new CountDownLatch(1);
 
@@ -113,6 +125,10 @@ final class Uploader {
   private long firstRefusedStep = -1;
   private boolean bufferFullWarned;
   private String url;
+  /** The call in flight and when it started; the one the finishing thread cut off, if any. */
+  private Call currentCall;
+  private long currentCallStart;
+  private Call cutOffCall;
 
   // Owned by the uploader thread:
   private boolean serverExpandsGlobs;
@@ -120,6 +136,8 @@ final class Uploader {
   private String projectName;
   private String runName;
   private long lastRequestNanos;
+  private List<String> uploadedFiles = List.of();
+  private boolean runFilesDone;
 
   Uploader(WandbSettings settings, RunIdentity identity, Map<String, Object> config, Path runDirectory,
       Notices notices) {
@@ -129,6 +147,7 @@ final class Uploader {
     this.runDirectory = runDirectory;
     this.notices = notices;
     this.secrets = new Secrets(settings.apiKey());
+    this.ticker = settings.ticker();
     this.http = new WandbHttp(settings.baseUrl(), settings.apiKey(), settings.requestTimeout());
     this.fileStreamPolicy = new RetryPolicy(RetryPolicy.FILE_STREAM_FINAL, settings.retryBaseDelay(), settings.retryMaxDelay());
     this.graphqlPolicy = new RetryPolicy(RetryPolicy.GRAPHQL_FINAL, settings.retryBaseDelay(), settings.retryMaxDelay());
@@ -136,7 +155,7 @@ final class Uploader {
     this.thread.setDaemon(true);
     // The first request goes one interval after the start, as every later one, so that a short run
     // sends everything in one request.
-    this.lastRequestNanos = System.nanoTime();
+    this.lastRequestNanos = ticker.nanoTime();
   }
 
   void start() {
@@ -204,9 +223,37 @@ final class Uploader {
 
   // ---- called by the thread that finishes the run ----
 
-  /** Waits until the run is marked complete (or the upload stopped) or the deadline passes. */
-  boolean awaitDone(long deadlineNanos) throws InterruptedException {
-    return done.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+  /**
+   * Waits until the run is marked complete (or the upload stopped) or the deadline passes. Meanwhile it
+   * cancels a request that has taken longer than the finishing request timeout (counted from {@code
+   * finishStart} for one already in flight), so that the uploader retries it within the deadline.
+   */
+  boolean awaitDone(long finishStart, long deadlineNanos) throws InterruptedException {
+    long limit = settings.finishingRequestTimeout().toNanos();
+    while (true) {
+      if (done.getCount() == 0) {
+        return true;
+      }
+      long now = ticker.nanoTime();
+      if (now >= deadlineNanos) {
+        return false;
+      }
+      long wakeAt = deadlineNanos;
+      synchronized (lock) {
+        if (currentCall != null && currentCall != cutOffCall) {
+          long cutOffAt = Math.max(currentCallStart, finishStart) + limit;
+          if (now >= cutOffAt) {
+            cutOffCall = currentCall;
+            currentCall.cancel();
+          } else {
+            wakeAt = Math.min(wakeAt, cutOffAt);
+          }
+        }
+      }
+      if (ticker.await(done, wakeAt)) {
+        return true;
+      }
+    }
   }
 
   /** Gives up: cancels the request in flight and stops the thread. */
@@ -216,9 +263,11 @@ final class Uploader {
         problem = "the upload did not finish within the finish timeout of " + seconds(settings.finishTimeout());
       }
       stopped = true;
+      if (currentCall != null) {
+        currentCall.cancel();
+      }
       lock.notifyAll();
     }
-    http.cancel();
     thread.interrupt();
     try {
       thread.join(2_000);
@@ -270,7 +319,7 @@ final class Uploader {
     HttpUrl graphql = http.url("graphql");
     JsonNode viewer;
     try {
-      viewer = graphql(graphql, "Viewer", VIEWER_QUERY, Map.of(), "checking the API key");
+      viewer = graphql(graphql, "Viewer", VIEWER_QUERY, Map.of(), "checking the API key", true);
     } catch (Rejected e) {
       if (e.result.code() == 401) {
         keyRejected();
@@ -287,7 +336,8 @@ final class Uploader {
     List<String> keys = expandedKeysSnapshot();
     JsonNode upserted;
     try {
-      upserted = graphql(graphql, "UpsertBucket", UPSERT_MUTATION, upsertVariables(true, keys), "creating the run");
+      upserted = graphql(graphql, "UpsertBucket", UPSERT_MUTATION, upsertVariables(true, keys), "creating the run",
+          true);
     } catch (Rejected e) {
       stopWithError("W&B refused to create run " + identity.runId() + " with HTTP " + e.result.code() + ": "
           + shortBody(e.result));
@@ -312,13 +362,14 @@ final class Uploader {
           + "/runs/" + PythonQuote.quote(runName, "/=+&$@");
     }
     String shown = text(bucket.path("displayName")).or(identity::displayName).orElse(runName);
-    notices.info("W&B run \"{}\" ({}) is at {}", shown, runName, url);
+    notices.info("W&B run \"{}\" ({}) is at {}", secrets.redact(shown), runName, url);
     return true;
   }
 
   private boolean serverExpandsGlobs(HttpUrl graphql) throws Abandoned {
     try {
-      JsonNode data = graphql(graphql, "ServerFeaturesQuery", FEATURES_QUERY, Map.of(), null);
+      JsonNode data = graphql(graphql, "ServerFeaturesQuery", FEATURES_QUERY, Map.of(), "asking the server's features",
+          false);
       if (data == null) {
         return false;
       }
@@ -339,19 +390,28 @@ final class Uploader {
         .addPathSegment(entityName).addPathSegment(projectName).addPathSegment(runName)
         .addPathSegment("file_stream").build();
     while (true) {
+      boolean finishing;
+      synchronized (lock) {
+        waitForWork();
+        finishing = exitCode != null;
+      }
+      if (finishing && !runFilesDone) {
+        // As the SDK does at finish: the final summary and the config as run files, before completion.
+        runFilesDone = true;
+        uploadedFiles = uploadRunFiles();
+      }
       Batch batch;
       boolean configUpdate;
       synchronized (lock) {
-        waitForWork();
         batch = nextBatch();
         configUpdate = !serverExpandsGlobs && expandedKeys.size() > keysInServerConfig;
       }
       if (configUpdate && !updateConfig()) {
         return;
       }
-      lastRequestNanos = System.nanoTime();
+      lastRequestNanos = ticker.nanoTime();
       try {
-        request(fileStream, batch.body(), fileStreamPolicy, "sending metrics");
+        request(() -> http.post(fileStream, batch.body()), fileStreamPolicy, "sending metrics");
       } catch (Rejected e) {
         stopWithError("W&B refused the run's metrics (file_stream) with HTTP " + e.result.code() + ": "
             + shortBody(e.result));
@@ -380,7 +440,7 @@ final class Uploader {
       if (stopped) {
         throw new Abandoned();
       }
-      long now = System.nanoTime();
+      long now = ticker.nanoTime();
       boolean hasData = !pending.isEmpty() || summaryVersion > sentSummaryVersion;
       long sinceLast = now - lastRequestNanos;
       if (exitCode != null || pendingBytes >= MAX_REQUEST_BYTES || (hasData && sinceLast >= interval)
@@ -389,7 +449,7 @@ final class Uploader {
       }
       long wait = (hasData ? interval : heartbeat) - sinceLast;
       try {
-        TimeUnit.NANOSECONDS.timedWait(lock, Math.max(wait, 1_000_000));
+        ticker.waitOn(lock, now + Math.max(wait, MIN_WAIT_NANOS));
       } catch (InterruptedException e) {
         throw new Abandoned();
       }
@@ -437,6 +497,9 @@ final class Uploader {
       }
       body.append('}');
     }
+    if (complete && !uploadedFiles.isEmpty()) {
+      body.append(body.length() > 1 ? "," : "").append("\"uploaded\":").append(Json.encode(uploadedFiles));
+    }
     if (complete) {
       body.append(body.length() > 1 ? "," : "").append("\"complete\":true,\"exitcode\":").append(exitCode);
     }
@@ -448,7 +511,8 @@ final class Uploader {
   private boolean updateConfig() throws Abandoned {
     List<String> keys = expandedKeysSnapshot();
     try {
-      graphql(http.url("graphql"), "UpsertBucket", UPSERT_MUTATION, upsertVariables(false, keys), "updating the run config");
+      graphql(http.url("graphql"), "UpsertBucket", UPSERT_MUTATION, upsertVariables(false, keys), "updating the run config",
+          true);
     } catch (Rejected e) {
       stopWithError("W&B refused to update the config of run " + runName + " with HTTP " + e.result.code()
           + ": " + shortBody(e.result));
@@ -509,16 +573,16 @@ final class Uploader {
 
   /**
    * Runs a GraphQL operation with retries and returns its {@code data}; GraphQL errors in a 200 answer
-   * are not retried: they stop the upload (and return null) unless {@code what} is null (then the
-   * caller treats the answer as "no").
+   * are not retried: they return null, and stop the upload when the operation is {@code required}.
    */
-  private JsonNode graphql(HttpUrl url, String operation, String query, Map<String, Object> variables, String what)
-      throws Rejected, Abandoned {
+  private JsonNode graphql(HttpUrl url, String operation, String query, Map<String, Object> variables, String what,
+      boolean required) throws Rejected, Abandoned {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("query", query);
     body.put("variables", variables);
     body.put("operationName", operation);
-    HttpResult result = request(url, Json.encode(body), graphqlPolicy, what == null ? "asking the server's features" : what);
+    String json = Json.encode(body);
+    HttpResult result = request(() -> http.post(url, json), graphqlPolicy, what);
     JsonNode root;
     try {
       root = MAPPER.readTree(result.body());
@@ -526,26 +590,86 @@ final class Uploader {
       root = null;
     }
     if (root == null || !root.path("errors").isMissingNode() && root.path("errors").size() > 0) {
-      if (what != null) {
+      if (required) {
         stopWithError("W&B answered " + what + " with an error: " + shortBody(result));
+      } else {
+        LOG.debug("W&B answered {} with an error: {}", what, shortBody(result));
       }
       return null;
     }
     return root.path("data");
   }
 
-  /** POSTs with retries until success, a final refusal ({@link Rejected}) or abandonment. */
-  private HttpResult request(HttpUrl url, String body, RetryPolicy policy, String what) throws Rejected, Abandoned {
+  /**
+   * Uploads {@code wandb-summary.json} and {@code config.yaml} as the SDK does at finish: {@code
+   * CreateRunFiles} gives an upload address per file, then each file is PUT there. A failure is a
+   * warning: the run is still marked complete. Returns the names uploaded.
+   */
+  private List<String> uploadRunFiles() throws Abandoned {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    synchronized (lock) {
+      if (summaryLine != null) {
+        files.put(SUMMARY_FILE, summaryLine.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    files.put(CONFIG_FILE, Yaml.config(config).getBytes(StandardCharsets.UTF_8));
+    Map<String, Object> variables = new LinkedHashMap<>();
+    variables.put("entity", entityName);
+    variables.put("project", projectName);
+    variables.put("run", runName);
+    variables.put("files", List.copyOf(files.keySet()));
+    JsonNode created;
+    try {
+      created = graphql(http.url("graphql"), "CreateRunFiles", CREATE_RUN_FILES_MUTATION, variables,
+          "asking where to upload the run files", false);
+    } catch (Rejected e) {
+      LOG.warn("W&B refused to take the run files {} (HTTP {}: {}); the run is complete without them",
+          files.keySet(), e.result.code(), shortBody(e.result));
+      return List.of();
+    }
+    JsonNode payload = created == null ? null : created.path("createRunFiles");
+    if (payload == null || !payload.path("files").isArray()) {
+      LOG.warn("W&B did not say where to upload the run files {}; the run is complete without them", files.keySet());
+      return List.of();
+    }
+    List<String> headers = new ArrayList<>();
+    payload.path("uploadHeaders").forEach(h -> headers.add(h.asText()));
+    List<String> uploaded = new ArrayList<>();
+    for (JsonNode file : payload.path("files")) {
+      String name = file.path("name").asText();
+      byte[] content = files.get(name);
+      HttpUrl target = HttpUrl.parse(file.path("uploadUrl").asText(""));
+      if (content == null || target == null) {
+        LOG.warn("W&B gave no usable upload address for the run file '{}'; it is not uploaded", name);
+        continue;
+      }
+      try {
+        request(() -> http.put(target, content, headers), fileStreamPolicy, "uploading " + name);
+        uploaded.add(name);
+      } catch (Rejected e) {
+        LOG.warn("W&B's storage refused the run file {} with HTTP {}: {}", name, e.result.code(), shortBody(e.result));
+      }
+    }
+    return List.copyOf(uploaded);
+  }
+
+  /** Sends with retries until success, a final refusal ({@link Rejected}) or abandonment. */
+  private HttpResult request(Supplier<Call> calls, RetryPolicy policy, String what) throws Rejected, Abandoned {
     int failures = 0;
     long lastWarning = 0;
     while (true) {
-      if (Thread.currentThread().isInterrupted() || isStopped()) {
-        throw new Abandoned();
+      Call call = calls.get(); // a new call for each attempt
+      synchronized (lock) {
+        if (stopped || Thread.currentThread().isInterrupted()) {
+          throw new Abandoned();
+        }
+        currentCall = call;
+        currentCallStart = ticker.nanoTime();
       }
       HttpResult result = null;
       String failure;
       try {
-        result = http.post(url, body);
+        result = WandbHttp.execute(call);
         if (result.isSuccessful()) {
           if (failures > 0) {
             LOG.info("W&B request ({}) succeeded after {} failed attempts", what, failures);
@@ -557,14 +681,22 @@ final class Uploader {
         }
         failure = "HTTP " + result.code();
       } catch (IOException e) {
-        if (isStopped()) {
-          throw new Abandoned();
+        synchronized (lock) {
+          if (stopped) {
+            throw new Abandoned();
+          }
+          failure = call == cutOffCall
+              ? "no answer within " + seconds(settings.finishingRequestTimeout()) + " while finishing"
+              : secrets.redact(e.toString());
         }
-        failure = secrets.redact(e.toString());
+      } finally {
+        synchronized (lock) {
+          currentCall = null;
+        }
       }
       failures++;
       Duration delay = policy.delay(failures, result == null ? Optional.empty() : result.retryAfter());
-      long now = System.nanoTime();
+      long now = ticker.nanoTime();
       if (failures == 1 || now - lastWarning >= WARN_AGAIN_NANOS) {
         lastWarning = now;
         LOG.warn("W&B request ({}) failed ({}); attempt {} failed, retrying in {}", what, failure, failures,
@@ -572,17 +704,23 @@ final class Uploader {
       } else {
         LOG.debug("W&B request ({}) failed ({}); retrying in {}", what, failure, seconds(delay));
       }
-      try {
-        Thread.sleep(Math.max(1, delay.toMillis()));
-      } catch (InterruptedException e) {
-        throw new Abandoned();
-      }
+      backOff(now + delay.toNanos());
     }
   }
 
-  private boolean isStopped() {
+  /** Waits until the retry is due; {@link #abandon()} ends the wait at once. */
+  private void backOff(long until) throws Abandoned {
     synchronized (lock) {
-      return stopped;
+      try {
+        while (!stopped && ticker.nanoTime() < until) {
+          ticker.waitOn(lock, until);
+        }
+      } catch (InterruptedException e) {
+        throw new Abandoned();
+      }
+      if (stopped) {
+        throw new Abandoned();
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
@@ -19,16 +20,16 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * POSTs JSON to the W&B API over OkHttp. Adds HTTP Basic authentication (user {@code api}, password
- * the API key) to requests under the base URL only, so the key never goes to another host. One call at
- * a time, made on the uploader's thread; {@link #cancel()} stops the current one from another thread.
+ * Sends requests to the W&B API over OkHttp. Adds HTTP Basic authentication (user {@code api},
+ * password the API key) to requests under the base URL only, so the key never goes to another host.
+ * OkHttp never sends a request again by itself: every resend is the uploader's retry, with its backoff
+ * and its log line. A call is created first and executed second, so that another thread can cancel it.
  */
 final class WandbHttp {
   private static final MediaType JSON = MediaType.get("application/json");
 
   private final HttpUrl base;
   private final OkHttpClient client;
-  private volatile Call current;
 
   WandbHttp(String baseUrl, Optional<String> apiKey, Duration requestTimeout) {
     this.base = HttpUrl.get(baseUrl + "/");
@@ -41,6 +42,8 @@ final class WandbHttp {
         .readTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .writeTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .followRedirects(false)
+        // A POST that failed on the wire is retried by the uploader's policy, not silently here.
+        .retryOnConnectionFailure(false)
         .addInterceptor(chain -> {
           Request request = chain.request();
           if (authorization != null && isUnderBase(request.url())) {
@@ -56,33 +59,36 @@ final class WandbHttp {
     return base.resolve(relativePath);
   }
 
-  /**
-   * POSTs a JSON body and reads the whole answer.
-   *
-   * @throws IOException on a network error, a timeout, or when cancelled
-   */
-  HttpResult post(HttpUrl url, String json) throws IOException {
-    Request request = new Request.Builder()
+  /** A POST of a JSON body, not yet sent. */
+  Call post(HttpUrl url, String json) {
+    return client.newCall(new Request.Builder()
         .url(url)
         .header("User-Agent", "trainer4j-wandb")
         .post(RequestBody.create(json, JSON))
-        .build();
-    Call call = client.newCall(request);
-    current = call;
-    try (Response response = call.execute()) {
-      ResponseBody body = response.body();
-      String text = body.string();
-      return new HttpResult(response.code(), text, retryAfter(response.header("Retry-After")));
-    } finally {
-      current = null;
-    }
+        .build());
   }
 
-  /** Cancels the call in flight, if any (its {@link #post} throws). */
-  void cancel() {
-    Call call = current;
-    if (call != null) {
-      call.cancel();
+  /** A PUT of a run file's bytes to the address the server gave for it, with the headers it asked for. */
+  Call put(HttpUrl url, byte[] content, List<String> headers) {
+    Request.Builder request = new Request.Builder().url(url).header("User-Agent", "trainer4j-wandb");
+    for (String header : headers) {
+      int colon = header.indexOf(':');
+      if (colon > 0) {
+        request.addHeader(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
+      }
+    }
+    return client.newCall(request.put(RequestBody.create(content, null)).build());
+  }
+
+  /**
+   * Sends the call and reads the whole answer.
+   *
+   * @throws IOException on a network error, a timeout, or when cancelled
+   */
+  static HttpResult execute(Call call) throws IOException {
+    try (Response response = call.execute()) {
+      ResponseBody body = response.body();
+      return new HttpResult(response.code(), body.string(), retryAfter(response.header("Retry-After")));
     }
   }
 

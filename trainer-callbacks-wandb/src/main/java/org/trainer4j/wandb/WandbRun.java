@@ -79,7 +79,8 @@ public final class WandbRun implements AutoCloseable {
   }
 
   private WandbRun(WandbSettings settings, WandbMode mode, Optional<String> offlineReason, RunDirectory directory,
-      TransactionLog log, RunIdentity identity, Map<String, Object> config, long startNanos, long startMillis) {
+      TransactionLog log, RunIdentity identity, Map<String, Object> config, Secrets secrets, long startNanos,
+      long startMillis) {
     this.settings = settings;
     this.mode = mode;
     this.offlineReason = offlineReason;
@@ -90,7 +91,8 @@ public final class WandbRun implements AutoCloseable {
     this.wakeWriterAt = Math.max(1, settings.maxQueuedRows() / 2);
     this.uploader = mode == WandbMode.ONLINE
         ? new Uploader(settings, identity, config, directory.path(), notices) : null;
-    this.writer = new RunWriter(identity, config, directory, log, Optional.ofNullable(uploader), startNanos, startMillis);
+    this.writer = new RunWriter(identity, config, directory, log, Optional.ofNullable(uploader), secrets, startNanos,
+        startMillis);
     this.writerThread = new Thread(this::writerLoop, "wandb-writer-" + runId);
     this.writerThread.setDaemon(true);
     this.shutdownHook = new Thread(() -> finish(exitCodeAtShutdown), "wandb-shutdown-" + runId);
@@ -133,9 +135,8 @@ public final class WandbRun implements AutoCloseable {
     Secrets secrets = new Secrets(settings.apiKey());
     Map<String, Object> safeConfig = new LinkedHashMap<>();
     config.forEach((k, v) -> safeConfig.put(secrets.redact(k), secrets.redactValue(v)));
-    RunIdentity identity = new RunIdentity(settings.runId(), settings.runName(), settings.project(),
-        settings.entity(), settings.notes(), settings.tags(), settings.runGroup(), settings.jobType(), settings.host());
-    WandbRun run = new WandbRun(settings, mode, offlineReason, directory, log, identity, safeConfig, startNanos, startMillis);
+    WandbRun run = new WandbRun(settings, mode, offlineReason, directory, log, RunIdentity.of(settings, secrets),
+        safeConfig, secrets, startNanos, startMillis);
     run.begin();
     return run;
   }
@@ -227,17 +228,19 @@ public final class WandbRun implements AutoCloseable {
             Optional.empty(), Optional.empty());
         return report;
       }
-      long deadline = System.nanoTime() + settings.finishTimeout().toNanos();
+      Ticker ticker = settings.ticker();
+      long start = ticker.nanoTime();
+      long deadline = start + settings.finishTimeout().toNanos();
       boolean interrupted = false;
       boolean written = false;
       Uploader.Outcome outcome = null;
       try {
-        if (queue.offer(new Finish(exitCode, System.nanoTime()), remaining(deadline), TimeUnit.NANOSECONDS)) {
+        if (offerUntil(new Finish(exitCode, System.nanoTime()), deadline)) {
           LockSupport.unpark(writerThread);
-          written = writerDone.await(remaining(deadline), TimeUnit.NANOSECONDS);
+          written = ticker.await(writerDone, deadline);
         }
         if (uploader != null) {
-          if (!written || !uploader.awaitDone(deadline)) {
+          if (!written || !uploader.awaitDone(start, deadline)) {
             uploader.abandon();
           }
         }
@@ -309,6 +312,16 @@ public final class WandbRun implements AutoCloseable {
   /** Rows and summary updates logged but not yet taken by the writer thread (for monitoring). */
   public int backlog() {
     return queue == null ? 0 : queue.size();
+  }
+
+  /** History rows the writer thread has taken so far (for tests). */
+  long rowsWritten() {
+    return writer == null ? 0 : writer.rowsLogged();
+  }
+
+  /** Whether the writer thread has written everything and closed the {@code .wandb} file (for tests). */
+  boolean writerFinished() {
+    return writerDone.getCount() == 0;
   }
 
   /** Bytes of history waiting for upload (0 for offline runs). */
@@ -450,7 +463,14 @@ public final class WandbRun implements AutoCloseable {
     return key;
   }
 
-  private static long remaining(long deadline) {
-    return Math.max(0, deadline - System.nanoTime());
+  /** Queues the event, waiting for room (a stalled disk) until the deadline. */
+  private boolean offerUntil(Event event, long deadline) throws InterruptedException {
+    while (!queue.offer(event, 10, TimeUnit.MILLISECONDS)) {
+      if (settings.ticker().nanoTime() >= deadline) {
+        return false;
+      }
+      LockSupport.unpark(writerThread);
+    }
+    return true;
   }
 }

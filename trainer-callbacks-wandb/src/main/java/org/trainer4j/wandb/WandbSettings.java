@@ -69,6 +69,7 @@ public final class WandbSettings {
   private final Duration requestTimeout;
   private final int maxQueuedRows;
   private final long uploadBufferBytes;
+  private final Ticker ticker;
 
   private WandbSettings(Builder b, String apiKey, String apiKeySource, String apiKeySearch, String baseUrl,
       String appUrl, String runId) {
@@ -97,6 +98,7 @@ public final class WandbSettings {
     this.requestTimeout = b.requestTimeout;
     this.maxQueuedRows = b.maxQueuedRows;
     this.uploadBufferBytes = b.uploadBufferBytes;
+    this.ticker = b.ticker;
   }
 
   /** A builder with the SDK's defaults and nothing read from the environment. */
@@ -187,8 +189,20 @@ public final class WandbSettings {
   /** The first retry delay; it doubles on each failure up to {@link #retryMaxDelay()}. */
   public Duration retryBaseDelay() { return retryBaseDelay; }
   public Duration retryMaxDelay() { return retryMaxDelay; }
-  /** The longest one HTTP request may take. */
+  /**
+   * The longest one HTTP request may take before it is cancelled and retried. While {@code finish()}
+   * waits, a request may take at most {@link #finishingRequestTimeout()}.
+   */
   public Duration requestTimeout() { return requestTimeout; }
+  /**
+   * The longest one HTTP request may take while {@code finish()} waits: the request timeout, but at
+   * most a third of the finish timeout, so that a request the server never answers leaves time to
+   * retry it.
+   */
+  public Duration finishingRequestTimeout() {
+    Duration third = finishTimeout.dividedBy(3);
+    return requestTimeout.compareTo(third) < 0 ? requestTimeout : third;
+  }
   /** Rows that may wait for the writer thread before {@code log()} waits for room. */
   public int maxQueuedRows() { return maxQueuedRows; }
   /** Bytes of history that may wait for upload; later rows stay only in the .wandb file. */
@@ -196,6 +210,9 @@ public final class WandbSettings {
 
   /** The key itself, for the HTTP client only. */
   Optional<String> apiKey() { return Optional.ofNullable(apiKey); }
+
+  /** The clock of the run's intervals, retries and deadlines. */
+  Ticker ticker() { return ticker; }
 
   /** A builder holding these settings, to change some of them. */
   public Builder toBuilder() {
@@ -224,6 +241,7 @@ public final class WandbSettings {
     b.requestTimeout = requestTimeout;
     b.maxQueuedRows = maxQueuedRows;
     b.uploadBufferBytes = uploadBufferBytes;
+    b.ticker = ticker;
     b.apiKeySearchOverride = apiKeySearch;
     return b;
   }
@@ -231,7 +249,7 @@ public final class WandbSettings {
   /** The settings without the API key: only whether there is one, and from where. */
   @Override
   public String toString() {
-    return "WandbSettings{mode=" + mode.name().toLowerCase(Locale.ROOT)
+    return new Secrets(apiKey()).redact("WandbSettings{mode=" + mode.name().toLowerCase(Locale.ROOT)
         + ", baseUrl=" + baseUrl
         + ", project=" + project
         + ", entity=" + (entity == null ? "(default)" : entity)
@@ -242,7 +260,7 @@ public final class WandbSettings {
         + (jobType == null ? "" : ", jobType=" + jobType)
         + ", directory=" + directory
         + ", apiKey=" + (apiKey == null ? "(none)" : "(set, from " + apiKeySource + ")")
-        + "}";
+        + "}");
   }
 
   // ---- helpers ----
@@ -312,6 +330,7 @@ public final class WandbSettings {
     private Duration requestTimeout = Duration.ofSeconds(60);
     private int maxQueuedRows = 10_000;
     private long uploadBufferBytes = 64L << 20;
+    private Ticker ticker = Ticker.SYSTEM;
     /** Option name to the name the user gave it (an environment variable or the Java option). */
     private final Map<String, String> sources = new HashMap<>();
 
@@ -371,6 +390,8 @@ public final class WandbSettings {
     public Builder requestTimeout(Duration v) { requestTimeout = Objects.requireNonNull(v); return set("requestTimeout"); }
     public Builder maxQueuedRows(int v) { maxQueuedRows = v; return set("maxQueuedRows"); }
     public Builder uploadBufferBytes(long v) { uploadBufferBytes = v; return set("uploadBufferBytes"); }
+    /** The clock of intervals, retries and deadlines (tests set a manual one). */
+    Builder ticker(Ticker v) { ticker = Objects.requireNonNull(v, "ticker"); return this; }
 
     /**
      * Validates the options, picks a run ID when none was given, and finds the API key for online runs
@@ -426,6 +447,11 @@ public final class WandbSettings {
             break;
           }
         }
+      }
+      if (key != null) {
+        refuseKeyIn("project", project, key);
+        refuseKeyIn("entity", entity, key);
+        refuseKeyIn("runId", id, key);
       }
       return new WandbSettings(this, key, key == null ? null : source, search, base, app, id);
     }
@@ -503,6 +529,14 @@ public final class WandbSettings {
           throw new IllegalArgumentException(label(option) + "=" + value + " is not allowed; it must not"
               + " contain any of " + forbidden + (option.equals("project") ? "" : " or white space"));
         }
+      }
+    }
+
+    /** An identifier that holds the key would put it in URLs and file names; free text is redacted instead. */
+    private void refuseKeyIn(String option, String value, String key) {
+      if (value != null && value.contains(key)) {
+        throw new IllegalArgumentException(label(option) + " contains the W&B API key, which would then appear in"
+            + " the run's address and file names; use another " + option);
       }
     }
 

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import com.fasterxml.jackson.databind.JsonNode;
 import mockwebserver3.MockWebServer;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,8 @@ class ApiKeyLeakTest {
   void theKeyAppearsOnlyInTheAuthorizationHeader() throws Exception {
     List<FakeWandbServer.Request> requests = new ArrayList<>();
 
-    // 1. A run with failures and retries, whose config holds the key by mistake.
+    // 1. A run with failures and retries, whose config, name, notes, tags, group, job type and rows hold
+    //    the key by mistake.
     try (MockWebServer server = new MockWebServer()) {
       FakeWandbServer fake = FakeWandbServer.on(server);
       server.start();
@@ -58,13 +60,16 @@ class ApiKeyLeakTest {
       config.put("oops_a_secret", TestRuns.KEY);
       config.put("nested", Map.of("token", "Bearer " + TestRuns.KEY));
       WandbSettings settings = TestRuns.online(server, dir.resolve("ok")).runId("leak0001")
-          .transmitInterval(Duration.ofMillis(20)).build();
+          .runName(TestRuns.KEY).notes("see " + TestRuns.KEY).tags(TestRuns.KEY, "ok").runGroup(TestRuns.KEY)
+          .jobType(TestRuns.KEY).host(TestRuns.KEY).transmitInterval(Duration.ofMillis(20)).build();
       keep(settings);
       WandbRun run = WandbRun.start(settings, config);
       keep(run);
       for (int i = 0; i < 30; i++) {
         run.log(Map.of("train/loss", i, "train/global_step", i));
       }
+      run.log(Map.of("train/note", "token " + TestRuns.KEY, "train/" + TestRuns.KEY, 1, "train/global_step", 30));
+      run.summary(Map.of("train/secret", List.of(TestRuns.KEY)));
       keep(run.finish(0));
       requests.addAll(fake.requests());
       assertTrue(fake.exitCode().isPresent(), "the run completed");
@@ -87,16 +92,21 @@ class ApiKeyLeakTest {
     dead.close();
     Path netrc = dir.resolve("netrc");
     Files.writeString(netrc, "machine localhost login user password " + TestRuns.KEY + "\n");
+    ManualTicker ticker = new ManualTicker();
+    Duration finishTimeout = Duration.ofSeconds(1);
     WandbSettings fromNetrc = WandbSettings.fromEnvironment(Map.of("NETRC", netrc.toString(),
         "WANDB_BASE_URL", deadUrl, "WANDB_DIR", dir.resolve("down").toString(), "WANDB_RUN_ID", "leak0003"))
-        .finishTimeout(Duration.ofMillis(500)).retryBaseDelay(Duration.ofMillis(10)).build();
+        .finishTimeout(finishTimeout).retryBaseDelay(Duration.ofMillis(10)).ticker(ticker).build();
     assertTrue(fromNetrc.hasApiKey());
     keep(fromNetrc);
     WandbCallback callback = new WandbCallback(fromNetrc);
-    TrainingArguments args = TrainingArguments.builder().outputDir(dir.resolve("out").toString()).saveStrategy("no")
-        .loggingSteps(1).build();
+    // The run name (HF's run_name, here the output folder) holds the key.
+    TrainingArguments args = TrainingArguments.builder().outputDir(dir.resolve("out-" + TestRuns.KEY).toString())
+        .saveStrategy("no").loggingSteps(1).build();
     CallbackDriver.builder(args).trainExamples(16).callbacks(callback).build().train();
-    keep(callback.run().orElseThrow());
+    WandbRun down = callback.run().orElseThrow();
+    keep(down);
+    keep(TestRuns.finishPastTheDeadline(down, ticker, finishTimeout));
 
     // 4. Exceptions: a malformed key, a run folder that cannot be created.
     keep(assertThrows(IllegalArgumentException.class,
@@ -133,6 +143,18 @@ class ApiKeyLeakTest {
     String upsert = requests.stream().filter(r -> r.path().equals("/graphql") && r.operation().equals("UpsertBucket"))
         .findFirst().orElseThrow().json().path("variables").path("config").asText();
     assertTrue(upsert.contains("\"oops_a_secret\":{\"value\":\"<redacted>\"}"), upsert);
+    JsonNode created = requests.stream().filter(r -> r.path().equals("/graphql") && r.operation().equals("UpsertBucket"))
+        .findFirst().orElseThrow().json().path("variables");
+    assertEquals("<redacted>", created.path("displayName").asText());
+    assertEquals("see <redacted>", created.path("notes").asText());
+    assertEquals("[\"<redacted>\",\"ok\"]", created.path("tags").toString());
+    assertEquals("<redacted>", created.path("groupName").asText());
+    // An identifier cannot be redacted (it names the run's address): it is refused.
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> WandbSettings.builder().apiKey(TestRuns.KEY).project("p" + TestRuns.KEY).build());
+    assertFalse(refused.getMessage().contains(TestRuns.KEY));
+    assertEquals("project contains the W&B API key, which would then appear in the run's address and file names;"
+        + " use another project", refused.getMessage());
   }
 
   @Test
@@ -143,8 +165,8 @@ class ApiKeyLeakTest {
       server.start();
       String base = server.url("/wandb").toString();
       WandbHttp http = new WandbHttp(base, java.util.Optional.of(TestRuns.KEY), Duration.ofSeconds(5));
-      http.post(http.url("graphql"), "{}");
-      http.post(HttpUrl.get(server.url("/elsewhere").toString()), "{}");
+      WandbHttp.execute(http.post(http.url("graphql"), "{}"));
+      WandbHttp.execute(http.post(HttpUrl.get(server.url("/elsewhere").toString()), "{}"));
       http.shutdown();
       assertEquals(TestRuns.BASIC, server.takeRequest().getHeaders().get("Authorization"));
       assertNull(server.takeRequest().getHeaders().get("Authorization"));

@@ -18,10 +18,11 @@ import mockwebserver3.SocketEffect;
 import okhttp3.Headers;
 
 /**
- * A W&B server for tests, on MockWebServer: answers Viewer, ServerFeaturesQuery and UpsertBucket, and
- * keeps the run's history file as file_stream writes it (each request puts its lines at its offset, so
- * a retried request overwrites rather than appends). Faults can be scheduled for the next file_stream
- * requests. Records every request.
+ * A W&B server for tests, on MockWebServer: answers Viewer, ServerFeaturesQuery, UpsertBucket and
+ * CreateRunFiles (whose upload addresses, under {@code /storage/}, take a PUT of the file), and keeps the
+ * run's history file as file_stream writes it (each request puts its lines at its offset, so a retried
+ * request overwrites rather than appends). Faults can be scheduled for the next file_stream requests.
+ * Records every request.
  */
 final class FakeWandbServer extends Dispatcher {
   /** One recorded request. */
@@ -50,12 +51,18 @@ final class FakeWandbServer extends Dispatcher {
   }
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Where the run files are uploaded (the server's "signed URLs"). */
+  static final String STORAGE = "/storage/";
+  /** A header the upload addresses require, as a storage service's signature would. */
+  static final String UPLOAD_HEADER = "X-Upload-Check: signed";
 
   private final List<Request> requests = new ArrayList<>();
   private final Deque<Fault> faults = new ArrayDeque<>();
   private final List<String> history = new ArrayList<>();
   private final List<Fault> faultsApplied = new ArrayList<>();
   private final List<String> problems = new ArrayList<>();
+  private final java.util.Map<String, String> storedFiles = new java.util.LinkedHashMap<>();
+  private List<String> uploaded = List.of();
   private String summary;
   private Integer exitCode;
   private boolean expandsGlobs = true;
@@ -103,6 +110,16 @@ final class FakeWandbServer extends Dispatcher {
     return Optional.ofNullable(summary);
   }
 
+  /** The run files PUT to the upload addresses, by name. */
+  synchronized java.util.Map<String, String> storedFiles() {
+    return new java.util.LinkedHashMap<>(storedFiles);
+  }
+
+  /** The {@code uploaded} list of the request that completed the run. */
+  synchronized List<String> uploaded() {
+    return uploaded;
+  }
+
   synchronized Optional<Integer> exitCode() {
     return Optional.ofNullable(exitCode);
   }
@@ -119,17 +136,24 @@ final class FakeWandbServer extends Dispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     String body = request.getBody() == null ? "" : request.getBody().utf8();
+    String path = request.getUrl().encodedPath();
+    if (path.startsWith(STORAGE)) {
+      synchronized (this) {
+        requests.add(new Request(path, request.getHeaders(), body, MAPPER.createObjectNode(), System.nanoTime()));
+        storedFiles.put(path.substring(STORAGE.length()), body);
+      }
+      return new MockResponse.Builder().code(200).build();
+    }
     JsonNode json;
     try {
       json = body.isEmpty() ? MAPPER.createObjectNode() : MAPPER.readTree(body);
     } catch (IOException e) {
       return new MockResponse.Builder().code(400).body("{\"error\":\"bad json\"}").build();
     }
-    String path = request.getUrl().encodedPath();
     synchronized (this) {
       requests.add(new Request(path, request.getHeaders(), body, json, System.nanoTime()));
       if (path.equals("/graphql")) {
-        return graphql(json);
+        return graphql(json, request.getUrl());
       }
       if (path.endsWith("/file_stream")) {
         return fileStream(json);
@@ -138,7 +162,7 @@ final class FakeWandbServer extends Dispatcher {
     return new MockResponse.Builder().code(404).body("{}").build();
   }
 
-  private MockResponse graphql(JsonNode request) {
+  private MockResponse graphql(JsonNode request, okhttp3.HttpUrl url) {
     String operation = request.path("operationName").asText();
     ObjectNode data = JsonNodeFactory.instance.objectNode();
     switch (operation) {
@@ -164,6 +188,16 @@ final class FakeWandbServer extends Dispatcher {
             .put("name", v.path("entity").isNull() ? defaultEntity : v.path("entity").asText());
         bucket.put("historyLineCount", 0);
         ((ObjectNode) data.path("upsertBucket")).put("inserted", true);
+      }
+      case "CreateRunFiles" -> {
+        ObjectNode created = data.putObject("createRunFiles");
+        created.put("runID", "UnVuOjE=");
+        created.putArray("uploadHeaders").add(UPLOAD_HEADER);
+        com.fasterxml.jackson.databind.node.ArrayNode files = created.putArray("files");
+        for (JsonNode name : request.path("variables").path("files")) {
+          files.addObject().put("name", name.asText())
+              .put("uploadUrl", url.resolve(STORAGE + name.asText() + "?signature=x").toString());
+        }
       }
       default -> {
         return new MockResponse.Builder().code(400).body("{\"errors\":[{\"message\":\"unknown\"}]}").build();
@@ -223,6 +257,9 @@ final class FakeWandbServer extends Dispatcher {
     }
     if (request.path("complete").asBoolean(false)) {
       exitCode = request.path("exitcode").asInt();
+      List<String> names = new ArrayList<>();
+      request.path("uploaded").forEach(n -> names.add(n.asText()));
+      uploaded = List.copyOf(names);
     }
   }
 }

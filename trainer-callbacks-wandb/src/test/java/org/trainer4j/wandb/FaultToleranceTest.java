@@ -17,16 +17,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What a run does when the server fails: retries that neither lose nor double a row, and a bounded finish. */
+/**
+ * What a run does when the server fails: retries that neither lose nor double a row, and a bounded
+ * finish. All but the first test run on a manual clock: retry delays, request cut-offs and the finish
+ * deadline pass when the test moves the clock, so a busy machine cannot change what they see.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class FaultToleranceTest {
   @TempDir Path dir;
   @StartStop private final MockWebServer server = new MockWebServer();
+  private final ManualTicker ticker = new ManualTicker();
   private FakeWandbServer fake;
 
   @BeforeEach
@@ -34,12 +43,9 @@ class FaultToleranceTest {
     fake = FakeWandbServer.on(server);
   }
 
-  private static void logRows(WandbRun run, int rows) throws InterruptedException {
+  private static void logRows(WandbRun run, int rows) {
     for (int i = 0; i < rows; i++) {
       run.log(Map.of("train/loss", 1.0 / (i + 1), "train/global_step", i));
-      if (i % 10 == 9) {
-        Thread.sleep(30); // spread the rows over many requests
-      }
     }
   }
 
@@ -52,13 +58,21 @@ class FaultToleranceTest {
     }
   }
 
+  /** On the system clock: many requests, every kind of fault, real timeouts; only the outcome is checked. */
   @Test
   void serverErrorsResetsAndStallsAreRetriedWithoutLosingOrDoublingRows() throws Exception {
     fake.fail(HTTP_500, HTTP_503, RESET_AFTER_STORING, HTTP_429_RETRY_AFTER, RESET_BEFORE_STORING,
         STALL_AFTER_STORING, HTTP_500);
     WandbRun run = WandbRun.start(TestRuns.online(server, dir).transmitInterval(Duration.ofMillis(20))
         .requestTimeout(Duration.ofMillis(800)).build(), Map.of());
-    logRows(run, 200);
+    for (int i = 0; i < 200; i++) {
+      run.log(Map.of("train/loss", 1.0 / (i + 1), "train/global_step", i));
+      if (i % 50 == 49) {
+        // Spread the rows over several requests: wait for the next one to arrive.
+        int seen = fake.fileStreamRequests().size();
+        TestRuns.await("another file_stream request", () -> fake.fileStreamRequests().size() > seen);
+      }
+    }
     FinishReport report = run.finish(0);
 
     assertEquals(List.of(HTTP_500, HTTP_503, RESET_AFTER_STORING, HTTP_429_RETRY_AFTER, RESET_BEFORE_STORING,
@@ -78,11 +92,11 @@ class FaultToleranceTest {
 
   @Test
   void aFailureOnTheFinalRequestIsRetriedToo() throws Exception {
-    WandbRun run = WandbRun.start(TestRuns.online(server, dir).build(), Map.of());
+    WandbRun run = WandbRun.start(TestRuns.online(server, dir, ticker).build(), Map.of());
     logRows(run, 5);
     TestRuns.await("the run to be created", () -> !fake.graphqlRequests("UpsertBucket").isEmpty());
     fake.fail(HTTP_503, RESET_AFTER_STORING);
-    FinishReport report = run.finish(1);
+    FinishReport report = TestRuns.finishThroughRetries(run, 1, ticker, Duration.ofSeconds(2));
     assertRowsExactlyOnceInOrder(fake.history(), 5);
     assertEquals(1, fake.exitCode().orElseThrow());
     assertTrue(report.uploadComplete());
@@ -90,9 +104,66 @@ class FaultToleranceTest {
   }
 
   @Test
+  void aHungFinalRequestIsCutOffAndRetriedWithinTheFinishTimeout() throws Exception {
+    // The request timeout as long as the finish timeout: one hung request could take all of it.
+    Duration finishTimeout = Duration.ofSeconds(60);
+    WandbSettings settings = TestRuns.online(server, dir, ticker).finishTimeout(finishTimeout)
+        .requestTimeout(finishTimeout).build();
+    assertEquals(Duration.ofSeconds(20), settings.finishingRequestTimeout());
+    WandbRun run = WandbRun.start(settings, Map.of());
+    logRows(run, 5);
+    TestRuns.await("the run to be created", () -> !fake.graphqlRequests("UpsertBucket").isEmpty());
+    fake.fail(STALL_AFTER_STORING);
+    CompletableFuture<FinishReport> finishing = TestRuns.finishInBackground(run);
+    TestRuns.await("the final request to arrive", () -> fake.fileStreamRequests().size() == 1);
+    assertEquals(5, fake.history().size(), "the server stored the rows, then never answered");
+
+    // A third of the finish timeout later, the request is cut off and sent again.
+    ticker.advance(Duration.ofSeconds(20));
+    long retryAt = ticker.awaitWaiting(TestRuns.UPLOADER);
+    ticker.advance(Duration.ofNanos(retryAt - ticker.nanoTime()));
+    FinishReport report = finishing.get(1, TimeUnit.MINUTES);
+
+    assertTrue(report.uploadComplete(), report.toString());
+    assertEquals(0, report.rowsNotUploaded());
+    assertEquals(5, report.rowsUploaded());
+    assertTrue(report.syncCommand().isEmpty());
+    assertEquals(2, fake.fileStreamRequests().size());
+    assertEquals(fake.fileStreamRequests().get(0).body(), fake.fileStreamRequests().get(1).body(),
+        "the same request, with the same offset, again");
+    assertRowsExactlyOnceInOrder(fake.history(), 5);
+    assertEquals(0, fake.exitCode().orElseThrow());
+    assertTrue(LogCapture.contains("W&B request (sending metrics) failed (no answer within 20.0 s while finishing);"
+        + " attempt 1 failed, retrying in"));
+  }
+
+  @Test
+  void aConnectionDroppedAfterTheServerStoredARequestIsResentByTheRetryPolicyOnly() throws Exception {
+    WandbRun run = WandbRun.start(TestRuns.online(server, dir, ticker).runId("drop0001").build(), Map.of());
+    logRows(run, 3);
+    TestRuns.await("the run to be created", () -> !fake.graphqlRequests("UpsertBucket").isEmpty());
+    fake.fail(RESET_AFTER_STORING);
+    CompletableFuture<FinishReport> finishing = TestRuns.finishInBackground(run);
+    TestRuns.await("a retry delay or the end", () -> ticker.waitingUntil(TestRuns.UPLOADER).isPresent()
+        || finishing.isDone());
+
+    // The POST is not sent again behind the retry policy's back: one request until its delay has passed.
+    assertFalse(finishing.isDone(), "the request was sent again at once");
+    assertEquals(1, fake.fileStreamRequests().size());
+    long retryAt = ticker.awaitWaiting(TestRuns.UPLOADER);
+    assertTrue(LogCapture.contains("W&B request (sending metrics) failed (java.io.IOException: unexpected end of"
+        + " stream"), "the resend is logged");
+    ticker.advance(Duration.ofNanos(retryAt - ticker.nanoTime()));
+    FinishReport report = finishing.get(1, TimeUnit.MINUTES);
+    assertTrue(report.uploadComplete());
+    assertEquals(2, fake.fileStreamRequests().size());
+    assertRowsExactlyOnceInOrder(fake.history(), 3);
+  }
+
+  @Test
   void aRefusalThatNoRetryCanFixStopsTheUploadAndTheFileKeepsEverything() throws Exception {
     fake.fail(HTTP_404);
-    WandbRun run = WandbRun.start(TestRuns.online(server, dir).build(), Map.of());
+    WandbRun run = WandbRun.start(TestRuns.online(server, dir, ticker).build(), Map.of());
     logRows(run, 20);
     FinishReport report = run.finish(0);
     assertEquals(1, fake.fileStreamRequests().size());
@@ -108,15 +179,11 @@ class FaultToleranceTest {
     String deadUrl = server.url("/").toString();
     server.close();
     Duration bound = Duration.ofSeconds(1);
-    WandbRun run = WandbRun.start(TestRuns.online(server, dir).baseUrl(deadUrl).finishTimeout(bound).build(),
+    WandbRun run = WandbRun.start(TestRuns.online(server, dir, ticker).baseUrl(deadUrl).finishTimeout(bound).build(),
         Map.of("lr", 0.1));
     logRows(run, 50);
-    long start = System.nanoTime();
-    FinishReport report = run.finish(0);
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
-
-    // Generous slack for a busy machine; without the bound this would retry for days.
-    assertTrue(took.compareTo(bound.plusSeconds(8)) < 0, "finish took " + took);
+    // Without the bound this would retry for days: finish() returns once the clock passes it.
+    FinishReport report = TestRuns.finishPastTheDeadline(run, ticker, bound);
     assertFalse(report.uploadComplete());
     assertEquals(50, report.rowsLogged());
     assertEquals(50, report.rowsNotUploaded());
@@ -139,13 +206,12 @@ class FaultToleranceTest {
   void aServerThatAcceptsButNeverAnswersCostsAtMostTheFinishTimeout() throws Exception {
     TestRuns.stallEverything(server);
     Duration bound = Duration.ofSeconds(1);
-    WandbRun run = WandbRun.start(TestRuns.online(server, dir).finishTimeout(bound)
-        .requestTimeout(Duration.ofSeconds(30)).build(), Map.of());
+    WandbRun run = WandbRun.start(TestRuns.online(server, dir, ticker).finishTimeout(bound).build(), Map.of());
     logRows(run, 10);
-    long start = System.nanoTime();
-    FinishReport report = run.finish(0);
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
-    assertTrue(took.compareTo(bound.plusSeconds(8)) < 0, "finish took " + took);
+    TestRuns.await("the first request to hang", () -> server.getRequestCount() > 0);
+    FinishReport report = TestRuns.finishPastTheDeadline(run, ticker, bound);
+    assertFalse(report.uploadComplete());
+    assertEquals("the upload did not finish within the finish timeout of 1.0 s", report.problem().orElseThrow());
     assertEquals(10, report.rowsNotUploaded());
     assertEquals(10, WandbFileReader.historyRows(WandbFileReader.read(run.file().orElseThrow())).size());
   }
@@ -153,7 +219,7 @@ class FaultToleranceTest {
   @Test
   void aRejectedKeyStopsTheUploadWithAClearMessageAndTheRunGoesOnOffline() throws Exception {
     fake.viewerStatus(401);
-    WandbRun run = WandbRun.start(TestRuns.online(server, dir).build(), Map.of());
+    WandbRun run = WandbRun.start(TestRuns.online(server, dir, ticker).build(), Map.of());
     logRows(run, 10);
     FinishReport report = run.finish(0);
     String expected = "the W&B API key was rejected by " + server.url("/").toString().replaceAll("/$", "");
@@ -168,16 +234,17 @@ class FaultToleranceTest {
   void memoryStaysBoundedWhileTheServerDoesNotAnswer() throws Exception {
     TestRuns.stallEverything(server);
     long limit = 1 << 20;
-    WandbRun run = WandbRun.start(TestRuns.online(server, dir).uploadBufferBytes(limit)
-        .finishTimeout(Duration.ofMillis(500)).build(), Map.of());
+    Duration bound = Duration.ofMillis(500);
+    WandbRun run = WandbRun.start(TestRuns.online(server, dir, ticker).uploadBufferBytes(limit)
+        .finishTimeout(bound).build(), Map.of());
     String tenKilobytes = "z".repeat(10_000);
     for (int i = 0; i < 500; i++) {
       run.log(Map.of("train/text", tenKilobytes, "train/global_step", i));
     }
-    TestRuns.await("the writer to catch up", () -> run.uploadBacklogBytes() >= limit - 20_000);
-    Thread.sleep(200);
+    TestRuns.await("the writer to take all 500 rows", () -> run.rowsWritten() == 500);
+    assertTrue(run.uploadBacklogBytes() >= limit - 20_000, "backlog " + run.uploadBacklogBytes());
     assertTrue(run.uploadBacklogBytes() <= limit, "backlog " + run.uploadBacklogBytes());
-    FinishReport report = run.finish(0);
+    FinishReport report = TestRuns.finishPastTheDeadline(run, ticker, bound);
     assertEquals(500, report.rowsLogged());
     assertEquals(500, report.rowsNotUploaded());
     assertTrue(LogCapture.contains("W&B upload buffer is full"));

@@ -59,15 +59,22 @@ class OfflineRunTest {
     run.finish(3);
 
     List<Rec> records = WandbFileReader.read(run.file().orElseThrow());
-    assertEquals(List.of("run", "config", "metric", "metric",
-        "metric", "history", "summary",
-        "metric", "metric", "history", "summary",
+    // As the W&B SDK writes them: the header first; for each row its new keys' metric definitions and
+    // its summary update, then the row; explicit summary values when they are set; the final summary.
+    assertEquals(List.of("header", "run", "config", "metric", "metric",
+        "metric", "summary", "history",
+        "metric", "metric", "summary", "history",
         "summary",
-        "history", "summary",
+        "summary", "history",
         "summary", "exit", "final", "footer"), WandbFileReader.types(records));
     for (int i = 0; i < records.size(); i++) {
       assertEquals(i + 1, records.get(i).num());
     }
+    assertTrue(records.get(0).body().message(1).string(1).startsWith("trainer4j-wandb"), "the producer");
+    // The summary record before a row updates exactly the row's keys, to the row's values.
+    assertEquals(WandbFileReader.historyRows(records.subList(7, 8)).get(0),
+        WandbFileReader.summary(records.subList(6, 7)));
+    records = records.subList(1, records.size());
 
     WireMessage runRecord = records.get(0).body();
     assertEquals("off12345", runRecord.string(1));

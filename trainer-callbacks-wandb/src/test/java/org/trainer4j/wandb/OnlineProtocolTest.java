@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.trainer4j.wandb.TestRuns.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,16 +14,24 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The exact requests an online run makes, against a W&B server on loopback. */
+/**
+ * The exact requests an online run makes, against a W&B server on loopback. The runs go by a manual
+ * clock: no interval, heartbeat or timeout passes unless the test moves it, so every request counted
+ * here is one the protocol calls for.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class OnlineProtocolTest {
   @TempDir Path dir;
   @StartStop private final MockWebServer server = new MockWebServer();
+  private final ManualTicker ticker = new ManualTicker();
   private FakeWandbServer fake;
 
   @BeforeEach
@@ -47,7 +56,7 @@ class OnlineProtocolTest {
 
   @Test
   void aRunIsCheckedCreatedStreamedAndCompletedWithTheSdksRequests() throws Exception {
-    WandbRun run = WandbRun.start(TestRuns.online(server, dir).tags("a", "b").runGroup("g").build(), config());
+    WandbRun run = WandbRun.start(TestRuns.online(server, dir, ticker).tags("a", "b").runGroup("g").build(), config());
     run.log(Map.of("train/loss", 0.5, "train/global_step", 1));
     Map<String, Object> eval = new LinkedHashMap<>();
     eval.put("eval/loss", 0.25);
@@ -61,11 +70,14 @@ class OnlineProtocolTest {
     FinishReport report = run.finish(0);
 
     List<FakeWandbServer.Request> requests = fake.requests();
-    assertEquals(List.of("/graphql", "/graphql", "/graphql", "/files/alice/proj/abc123xy/file_stream"),
+    assertEquals(List.of("/graphql", "/graphql", "/graphql", "/graphql", "/storage/wandb-summary.json",
+        "/storage/config.yaml", "/files/alice/proj/abc123xy/file_stream"),
         requests.stream().map(FakeWandbServer.Request::path).toList());
     for (FakeWandbServer.Request r : requests) {
       assertEquals(TestRuns.BASIC, r.headers().get("Authorization"), r.path());
-      assertTrue(r.headers().get("Content-Type").startsWith("application/json"), r.path());
+      if (!r.path().startsWith(FakeWandbServer.STORAGE)) {
+        assertTrue(r.headers().get("Content-Type").startsWith("application/json"), r.path());
+      }
     }
 
     JsonNode viewer = requests.get(0).json();
@@ -97,9 +109,26 @@ class OnlineProtocolTest {
         + "\"_wandb\":{\"value\":{\"m\":[{\"1\":\"train/global_step\",\"6\":[3]},{\"2\":\"*\",\"5\":1,\"6\":[1]}]}}}",
         v.path("config").asText());
 
-    // One file_stream request (the interval is an hour): the three rows, the summary, completion.
-    JsonNode stream = requests.get(3).json();
-    assertEquals(List.of("files", "complete", "exitcode"), fieldNames(stream));
+    // At finish, as the SDK: the run files (where to put them, then a PUT of each)...
+    JsonNode createFiles = requests.get(3).json();
+    assertEquals("CreateRunFiles", createFiles.path("operationName").asText());
+    assertEquals(Uploader.CREATE_RUN_FILES_MUTATION, createFiles.path("query").asText());
+    assertEquals("{\"entity\":\"alice\",\"project\":\"proj\",\"run\":\"abc123xy\","
+        + "\"files\":[\"wandb-summary.json\",\"config.yaml\"]}", createFiles.path("variables").toString());
+    for (FakeWandbServer.Request put : requests.subList(4, 6)) {
+      assertEquals("signed", put.headers().get("X-Upload-Check"), "the headers CreateRunFiles asked for");
+    }
+    assertEquals(Files.readString(run.directory().orElseThrow().resolve("files/config.yaml")),
+        fake.storedFiles().get("config.yaml"));
+    JsonNode uploadedSummary = json(fake.storedFiles().get("wandb-summary.json"));
+    assertEquals(0.125, uploadedSummary.path("train/loss").asDouble());
+    assertEquals(1.5, uploadedSummary.path("train/train_runtime").asDouble());
+
+    // ...then one file_stream request (the interval is an hour): the rows, the summary, the uploaded
+    // files and completion.
+    JsonNode stream = requests.get(6).json();
+    assertEquals(List.of("files", "uploaded", "complete", "exitcode"), fieldNames(stream));
+    assertEquals(List.of("wandb-summary.json", "config.yaml"), fake.uploaded());
     assertTrue(stream.path("complete").asBoolean());
     assertEquals(0, stream.path("exitcode").asInt());
     JsonNode historyFile = stream.path("files").path(Uploader.HISTORY_FILE);
@@ -148,7 +177,7 @@ class OnlineProtocolTest {
   @Test
   void withoutServerGlobExpansionEachKeyGetsItsOwnMetricDefinition() throws Exception {
     fake.expandsGlobs(false);
-    WandbRun run = WandbRun.start(TestRuns.online(server, dir).build(), Map.of("seed", 42));
+    WandbRun run = WandbRun.start(TestRuns.online(server, dir, ticker).build(), Map.of("seed", 42));
     TestRuns.await("the run to be created", () -> !fake.graphqlRequests("UpsertBucket").isEmpty());
     run.log(Map.of("train/loss", 0.5, "train/global_step", 1));
     run.log(Map.of("eval/accuracy", 0.75, "train/global_step", 1));
@@ -172,30 +201,57 @@ class OnlineProtocolTest {
     assertEquals(2, fake.history().size());
   }
 
+  /**
+   * Checks that the uploader's next file_stream request is due at {@code due} on the clock: waiting for
+   * it, not sent a millisecond before, sent at it. Returns the clock then.
+   */
+  private long nextRequestIsDueAt(long due) throws InterruptedException {
+    int before = fake.fileStreamRequests().size();
+    ticker.awaitWaiting(TestRuns.UPLOADER, due);
+    ticker.advance(Duration.ofNanos(due - ticker.nanoTime() - 1_000_000));
+    ticker.awaitWaiting(TestRuns.UPLOADER, due);
+    assertEquals(before, fake.fileStreamRequests().size(), "nothing sent a millisecond before it is due");
+    ticker.advance(Duration.ofMillis(1));
+    TestRuns.await("request " + (before + 1), () -> fake.fileStreamRequests().size() == before + 1);
+    return ticker.nanoTime();
+  }
+
   @Test
   void requestsAreAtMostOnePerIntervalAndAnEmptyHeartbeatKeepsTheRunAlive() throws Exception {
-    Duration interval = Duration.ofMillis(300);
-    WandbRun run = WandbRun.start(TestRuns.online(server, dir).transmitInterval(interval)
-        .heartbeatInterval(Duration.ofMillis(400)).build(), Map.of());
-    for (int i = 0; i < 40; i++) {
+    long interval = Duration.ofSeconds(15).toNanos();
+    long heartbeat = Duration.ofSeconds(30).toNanos();
+    long start = ticker.nanoTime();
+    WandbRun run = WandbRun.start(TestRuns.online(server, dir, ticker).transmitInterval(Duration.ofNanos(interval))
+        .heartbeatInterval(Duration.ofNanos(heartbeat)).build(), Map.of());
+    // Idle, the uploader's next request is a heartbeat.
+    ticker.awaitWaiting(TestRuns.UPLOADER, start + heartbeat);
+
+    // Rows make a request due one interval after the last one (here: the start), not sooner.
+    for (int i = 0; i < 3; i++) {
       run.log(Map.of("train/loss", i, "train/global_step", i));
-      Thread.sleep(25);
     }
-    TestRuns.await("a heartbeat", () -> fake.fileStreamRequests().stream().anyMatch(r -> r.body().equals("{}")));
+    long first = nextRequestIsDueAt(start + interval);
+    assertEquals(3, fake.fileStreamRequests().get(0).json().path("files").path(Uploader.HISTORY_FILE)
+        .path("content").size());
+
+    // The next rows wait a whole interval after that request.
+    ticker.awaitWaiting(TestRuns.UPLOADER, first + heartbeat);
+    run.log(Map.of("train/loss", 3, "train/global_step", 3));
+    long second = nextRequestIsDueAt(first + interval);
+
+    // Nothing to send: an empty request one heartbeat interval later, so the server knows the run lives.
+    nextRequestIsDueAt(second + heartbeat);
+    assertEquals("{}", fake.fileStreamRequests().get(2).body());
+
     run.finish(0);
-    List<FakeWandbServer.Request> streams = fake.fileStreamRequests();
-    assertTrue(streams.size() >= 3, "rows logged over a second go in several requests");
-    for (int i = 1; i < streams.size() - 1; i++) {
-      long gap = streams.get(i).nanos() - streams.get(i - 1).nanos();
-      // Measured on arrival, so allow for a request that was slow to arrive.
-      assertTrue(gap >= interval.toNanos() - Duration.ofMillis(100).toNanos(), "gap " + gap / 1e6 + " ms");
-    }
-    assertEquals(40, fake.history().size());
+    assertEquals(4, fake.fileStreamRequests().size());
+    assertEquals(4, fake.history().size());
+    assertEquals(List.of(), fake.problems());
   }
 
   @Test
   void aFullRequestIsSentWithoutWaitingForTheInterval() throws Exception {
-    WandbRun run = WandbRun.start(TestRuns.online(server, dir).build(), Map.of());
+    WandbRun run = WandbRun.start(TestRuns.online(server, dir, ticker).build(), Map.of());
     String megabyte = "x".repeat(1 << 20);
     for (int i = 0; i < 12; i++) {
       run.log(Map.of("train/text", megabyte, "train/global_step", i));
@@ -217,7 +273,7 @@ class OnlineProtocolTest {
 
   @Test
   void aLineOverTheServerLimitIsDroppedWithAWarningAndTheRestArrives() throws Exception {
-    WandbRun run = WandbRun.start(TestRuns.online(server, dir).build(), Map.of());
+    WandbRun run = WandbRun.start(TestRuns.online(server, dir, ticker).build(), Map.of());
     run.log(Map.of("train/loss", 1.0, "train/global_step", 1));
     run.log(Map.of("train/huge_text", "y".repeat(Uploader.MAX_LINE_BYTES + 1), "train/global_step", 2));
     run.log(Map.of("train/loss", 0.5, "train/global_step", 3));

@@ -8,6 +8,9 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -71,6 +74,64 @@ final class TestRuns {
     } catch (Exception e) {
       throw new AssertionError("not JSON: " + text, e);
     }
+  }
+
+  /** The prefix of the uploader thread's name. */
+  static final String UPLOADER = "wandb-uploader-";
+
+  /** Online settings on a manual clock: nothing happens on time unless the test moves the clock. */
+  static WandbSettings.Builder online(MockWebServer server, Path dir, ManualTicker ticker) {
+    return online(server, dir).ticker(ticker).requestTimeout(Duration.ofSeconds(60));
+  }
+
+  /** Calls {@code finish(0)} on a thread of its own, so that the test can move the clock meanwhile. */
+  static CompletableFuture<FinishReport> finishInBackground(WandbRun run) {
+    return finishInBackground(run, 0);
+  }
+
+  static CompletableFuture<FinishReport> finishInBackground(WandbRun run, int exitCode) {
+    CompletableFuture<FinishReport> report = new CompletableFuture<>();
+    Thread thread = new Thread(() -> {
+      try {
+        report.complete(run.finish(exitCode));
+      } catch (Throwable t) {
+        report.completeExceptionally(t);
+      }
+    }, "test-finish");
+    thread.setDaemon(true);
+    thread.start();
+    return report;
+  }
+
+  /**
+   * Finishes a run whose upload cannot complete: once the {@code .wandb} file is complete, moves the
+   * clock past the finish timeout.
+   */
+  static FinishReport finishPastTheDeadline(WandbRun run, ManualTicker ticker, Duration finishTimeout)
+      throws Exception {
+    CompletableFuture<FinishReport> report = finishInBackground(run);
+    await("the .wandb file to be complete", run::writerFinished);
+    ticker.advance(finishTimeout);
+    return report.get(1, TimeUnit.MINUTES);
+  }
+
+  /**
+   * Finishes a run on a manual clock, moving the clock to the end of each retry delay (each wait of the
+   * uploader up to {@code maxDelay}) until finish() returns.
+   */
+  static FinishReport finishThroughRetries(WandbRun run, int exitCode, ManualTicker ticker, Duration maxDelay)
+      throws Exception {
+    CompletableFuture<FinishReport> report = finishInBackground(run, exitCode);
+    while (!report.isDone()) {
+      OptionalLong until = ticker.waitingUntil(UPLOADER);
+      long step = until.isPresent() ? until.getAsLong() - ticker.nanoTime() : -1;
+      if (step > 0 && step <= maxDelay.toNanos()) {
+        ticker.advance(Duration.ofNanos(step));
+      } else {
+        Thread.sleep(1);
+      }
+    }
+    return report.get();
   }
 
   /** Waits (up to a minute) for a condition that the background threads make true. */

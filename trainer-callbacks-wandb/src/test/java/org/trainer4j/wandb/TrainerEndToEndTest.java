@@ -86,10 +86,10 @@ class TrainerEndToEndTest {
       assertTrue(summary.containsKey("train_runtime") && summary.containsKey("train_loss"), summary.toString());
       assertTrue(Double.parseDouble(summary.get("eval/accuracy")) >= 0.9, summary.toString());
       Map<String, String> config = new java.util.HashMap<>();
-      records.get(1).body().messages(1).forEach(m -> config.put(m.string(1), m.string(16)));
+      WandbFileReader.first(records, "config").messages(1).forEach(m -> config.put(m.string(1), m.string(16)));
       assertEquals("82", config.get("model/num_parameters"));
       assertEquals("\"e2e\"", config.get("run_name"));
-      assertEquals("e2e", records.get(0).body().string(8));
+      assertEquals("e2e", WandbFileReader.first(records, "run").string(8));
       assertEquals(0, records.stream().filter(r -> r.type().equals("exit")).findFirst().orElseThrow().body().varint(1));
     }
   }

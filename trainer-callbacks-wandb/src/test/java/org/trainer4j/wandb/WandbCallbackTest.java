@@ -84,7 +84,7 @@ class WandbCallbackTest {
     WireMessage exit = records.stream().filter(r -> r.type().equals("exit")).findFirst().orElseThrow().body();
     assertEquals(0, exit.varint(1));
 
-    WireMessage runRecord = records.get(0).body();
+    WireMessage runRecord = WandbFileReader.first(records, "run");
     assertEquals("hf-style", runRecord.string(8));
   }
 
@@ -100,7 +100,7 @@ class WandbCallbackTest {
       callback.onTrainBegin(args, new TrainerState(), new TrainerControl(), CallbackContext.empty().withModel(model));
       callback.finish(0);
       List<Rec> records = WandbFileReader.read(callback.run().orElseThrow().file().orElseThrow());
-      Map<String, String> config = records.get(1).body().messages(1).stream()
+      Map<String, String> config = WandbFileReader.first(records, "config").messages(1).stream()
           .collect(Collectors.toMap(m -> m.string(1), m -> m.string(16), (a, b) -> b, LinkedHashMap::new));
       assertEquals(List.copyOf(args.toMap().keySet()), List.copyOf(config.keySet()).subList(0, args.toMap().size()));
       assertEquals("0.001", config.get("learning_rate"));

@@ -161,6 +161,12 @@ final class WandbFileReader {
     return summary;
   }
 
+  /** The body of the first record of this type. */
+  static WireMessage first(List<Rec> records, String type) {
+    return records.stream().filter(r -> r.type().equals(type)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type + " record")).body();
+  }
+
   static List<String> types(List<Rec> records) {
     return records.stream().map(Rec::type).toList();
   }

@@ -48,6 +48,11 @@ class WandbSettingsTest {
     assertEquals(60, s.finishTimeout().toSeconds());
     assertEquals(2, s.retryBaseDelay().toSeconds());
     assertEquals(60, s.retryMaxDelay().toSeconds());
+    assertEquals(60, s.requestTimeout().toSeconds());
+    // While finishing, a request may take a third of the finish timeout: two more tries fit after a hang.
+    assertEquals(20, s.finishingRequestTimeout().toSeconds());
+    assertEquals(java.time.Duration.ofSeconds(5),
+        s.toBuilder().requestTimeout(java.time.Duration.ofSeconds(5)).build().finishingRequestTimeout());
   }
 
   @Test
