@@ -213,7 +213,7 @@ public abstract class BackgroundWriter<T> implements AutoCloseable {
     }
     LockSupport.unpark(thread);
     if (fullWarned.compareAndSet(false, true)) {
-      log.warn("{}: {} {} are waiting for the writer thread, which has fallen behind; {}", this,
+      log.warn("{}: the writer thread has fallen behind and its queue of {} {} is full; {}", this,
           config.capacity(), config.itemNoun(), config.fullQueuePolicy() == FullQueuePolicy.BLOCK
               ? "producers now wait for room so that nothing is lost"
               : "new " + config.itemNoun() + " are dropped (and counted) rather than making producers wait");
@@ -273,8 +273,8 @@ public abstract class BackgroundWriter<T> implements AutoCloseable {
       flushAsync().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       done = true;
     } catch (TimeoutException e) {
-      log.warn("{}: flush did not finish within {}; {} {} are still queued", this, timeout, queue.size(),
-          config.itemNoun());
+      log.warn("{}: flush did not finish within {}; {} still queued: {}", this, timeout, config.itemNoun(),
+          queue.size());
     } catch (ExecutionException e) {
       // The failure was logged when it happened.
     } catch (InterruptedException e) {
@@ -441,8 +441,8 @@ public abstract class BackgroundWriter<T> implements AutoCloseable {
     if (ended.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
       return true;
     }
-    log.warn("{} did not finish within {}; {} {} are still queued and are lost if the JVM exits", this, timeout,
-        queue.size() + (finalItemPending() ? 1 : 0), config.itemNoun());
+    log.warn("{} did not finish within {}; {} still queued, lost if the JVM exits: {}", this, timeout,
+        config.itemNoun(), queue.size() + (finalItemPending() ? 1 : 0));
     return false;
   }
 
@@ -457,8 +457,8 @@ public abstract class BackgroundWriter<T> implements AutoCloseable {
     long lost = dropped.sum() + discarded.sum();
     long before = lossesReported.get();
     if (lost > before && lossesReported.compareAndSet(before, lost)) {
-      log.warn("{}: {} {} were not written ({} dropped because the queue of {} was full, {} discarded after"
-          + " close or an error)", this, lost, config.itemNoun(), dropped.sum(), config.capacity(), discarded.sum());
+      log.warn("{}: {} not written so far: {} ({} dropped because the queue of {} was full, {} discarded after"
+          + " close or an error)", this, config.itemNoun(), lost, dropped.sum(), config.capacity(), discarded.sum());
     }
   }
 

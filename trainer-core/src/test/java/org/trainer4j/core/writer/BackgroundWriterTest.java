@@ -148,13 +148,13 @@ class BackgroundWriterTest {
     }
     assertEquals(List.of(true, true, true, false, false), accepted);
     assertEquals(2, w.dropped());
-    assertEquals(List.of("IntWriter[test]: 3 rows are waiting for the writer thread, which has fallen behind; new rows"
+    assertEquals(List.of("IntWriter[test]: the writer thread has fallen behind and its queue of 3 rows is full; new rows"
         + " are dropped (and counted) rather than making producers wait"), warnings());
 
     threads.open();
     assertTrue(w.flush(LONG));
     assertEquals(List.of(1, 2, 3), w.handled());
-    assertEquals("IntWriter[test]: 2 rows were not written (2 dropped because the queue of 3 was full, 0 discarded"
+    assertEquals("IntWriter[test]: rows not written so far: 2 (2 dropped because the queue of 3 was full, 0 discarded"
         + " after close or an error)", warnings().get(1));
     assertTrue(w.close(LONG));
     assertEquals(2, warnings().size(), "the same losses are not reported twice: " + warnings());
@@ -168,7 +168,7 @@ class BackgroundWriterTest {
     w.offer(2);
     Producer third = new Producer(w, 3);
     awaitTrue(() -> !warnings().isEmpty(), "the full-queue warning");
-    assertEquals(List.of("IntWriter[test]: 2 items are waiting for the writer thread, which has fallen behind;"
+    assertEquals(List.of("IntWriter[test]: the writer thread has fallen behind and its queue of 2 items is full;"
         + " producers now wait for room so that nothing is lost"), warnings());
     assertNull(third.result.get(), "the writer has not taken anything, so there is no room yet");
 
@@ -216,7 +216,7 @@ class BackgroundWriterTest {
     IntWriter w = stuckWithOneQueued();
 
     assertFalse(w.flush(SHORT));
-    assertEquals(List.of("IntWriter[test]: flush did not finish within PT0.05S; 1 items are still queued"), warnings());
+    assertEquals(List.of("IntWriter[test]: flush did not finish within PT0.05S; items still queued: 1"), warnings());
 
     w.release.countDown();
     assertTrue(w.flush(LONG));
@@ -230,8 +230,7 @@ class BackgroundWriterTest {
 
     assertFalse(w.close(SHORT));
     assertTrue(w.isClosed());
-    assertEquals(List.of("IntWriter[test] did not finish within PT0.05S; 1 items are still queued and are lost if the"
-        + " JVM exits"), warnings());
+    assertEquals(List.of("IntWriter[test] did not finish within PT0.05S; items still queued, lost if the JVM exits: 1"), warnings());
     assertFalse(w.offer(3), "closed: later items are not taken");
 
     w.release.countDown();
@@ -287,7 +286,7 @@ class BackgroundWriterTest {
     assertEquals(1, errors.size());
     assertEquals("IntWriter[test] failed; items from now on are discarded", errors.get(0).message());
     assertInstanceOf(IOException.class, errors.get(0).thrown());
-    assertTrue(warnings().contains("IntWriter[test]: 102 items were not written (0 dropped because the queue of 4 was"
+    assertTrue(warnings().contains("IntWriter[test]: items not written so far: 102 (0 dropped because the queue of 4 was"
         + " full, 102 discarded after close or an error)"), warnings().toString());
 
     assertTrue(w.close(LONG));

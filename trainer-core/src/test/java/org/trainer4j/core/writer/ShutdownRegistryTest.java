@@ -78,8 +78,7 @@ class ShutdownRegistryTest {
 
     assertFalse(registry.closeAll());
     assertEquals(List.of("start", "handle [7]", "flush after 1", "close"), healthy.events());
-    assertEquals(List.of("IntWriter[test] did not finish within PT0.05S; 0 items are still queued and are lost if the"
-        + " JVM exits"), log.messages(Level.WARN));
+    assertEquals(List.of("IntWriter[test] did not finish within PT0.05S; items still queued, lost if the JVM exits: 0"), log.messages(Level.WARN));
     assertEquals(1, registry.tasks().size(), "the stuck writer stays registered until its thread ends");
 
     stuck.release.countDown();
