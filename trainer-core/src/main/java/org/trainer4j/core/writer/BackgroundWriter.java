@@ -260,8 +260,8 @@ public abstract class BackgroundWriter<T> implements AutoCloseable {
    * warning when the time ran out.
    *
    * @return true when everything was written and flushed in time; false when the time ran out (the
-   *     items stay queued and are written later), the writer has failed, or the calling thread was
-   *     interrupted
+   *     items stay queued and are written later), the writer has failed, the calling thread was
+   *     interrupted, or it is the writer thread itself
    */
   public final boolean flush(Duration timeout) {
     checkTimeout(timeout);
@@ -390,6 +390,10 @@ public abstract class BackgroundWriter<T> implements AutoCloseable {
   }
 
   private boolean waitForRoom(T item) {
+    if (Thread.currentThread() == thread) {
+      dropped.increment(); // a hook offering to its own full queue would wait for itself
+      return false;
+    }
     try {
       while (!closed && !finished) {
         if (queue.offer(item, IDLE_PARK_NANOS, TimeUnit.NANOSECONDS)) {
@@ -613,8 +617,8 @@ public abstract class BackgroundWriter<T> implements AutoCloseable {
     if (r != null) {
       r.close();
     }
-    ended.countDown();
     reportLosses();
+    ended.countDown();
   }
 
   private void discardLeftovers() {
