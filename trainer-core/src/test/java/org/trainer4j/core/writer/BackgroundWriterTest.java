@@ -383,6 +383,30 @@ class BackgroundWriterTest {
   }
 
   @Test
+  void aHookThatOffersToItsOwnFullQueueDropsInsteadOfWaitingForItself() {
+    List<Integer> handled = new ArrayList<>();
+    BackgroundWriter<Integer> w = new BackgroundWriter<>(IntWriter.config(FullQueuePolicy.BLOCK).capacity(1)
+        .threadFactory(threads).logger(log).build()) {
+      @Override
+      protected void handle(List<Integer> batch) {
+        for (Integer item : batch) {
+          handled.add(item);
+          if (item == 1) {
+            offer(2); // room: the queue is empty while its only item is being handled
+            offer(3); // full, and only this thread could make room
+          }
+        }
+      }
+    };
+    w.start();
+    w.offer(1);
+    threads.open();
+    assertTrue(w.close(LONG));
+    assertEquals(List.of(1, 2), handled);
+    assertEquals(1, w.dropped());
+  }
+
+  @Test
   void theInjectedFactoryMakesTheThreadWhichRunsAsADaemonAndEndsAtClose() throws InterruptedException {
     IntWriter w = writer(FullQueuePolicy.BLOCK, b -> b);
     w.start();
