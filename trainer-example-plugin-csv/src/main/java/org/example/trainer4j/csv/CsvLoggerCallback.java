@@ -2,7 +2,6 @@ package org.example.trainer4j.csv;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.trainer4j.core.TrainerControl;
 import org.trainer4j.core.TrainerState;
 import org.trainer4j.core.TrainingArguments;
@@ -17,19 +16,17 @@ import org.trainer4j.core.callback.TrainerCallback;
  * no value. The file opens directly in pandas ({@code pd.read_csv}) or a spreadsheet.
  *
  * <p>A new run replaces the file; a run resumed from a checkpoint keeps the rows up to the step it
- * resumes from. Only the world's process zero writes. The work happens on a daemon thread with a
- * bounded queue; the training thread only copies the row. {@code onTrainEnd} and {@link #flush()} wait
- * (at most 10 seconds) until the file holds everything logged so far; a shutdown hook does the same when
- * the JVM exits.
+ * resumes from. Only the world's process zero writes. The work happens on the thread of a {@link
+ * org.trainer4j.core.writer.BackgroundWriter} with a bounded queue; the training thread only copies the
+ * row. {@code onTrainEnd} and {@link #flush()} wait (at most 10 seconds) until the file holds everything
+ * logged so far; core's shutdown hook closes the writer the same way when the JVM exits.
  */
 public final class CsvLoggerCallback implements TrainerCallback, AutoCloseable {
   static final int DEFAULT_QUEUE_CAPACITY = 1024;
-  private static final long FLUSH_TIMEOUT_SECONDS = 10;
 
   private final Path file;
   private final int queueCapacity;
-  private CsvWriterThread writer;
-  private Thread shutdownHook;
+  private CsvFileWriter writer;
   private volatile boolean closed;
 
   /** A callback writing to this file (created with its folders when the first row comes). */
@@ -75,7 +72,7 @@ public final class CsvLoggerCallback implements TrainerCallback, AutoCloseable {
   /** Waits (at most 10 seconds) until every row logged so far is in the file. */
   public synchronized void flush() {
     if (writer != null) {
-      writer.flush(FLUSH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      writer.flush(CsvFileWriter.TIMEOUT);
     }
   }
 
@@ -87,9 +84,7 @@ public final class CsvLoggerCallback implements TrainerCallback, AutoCloseable {
     }
     closed = true;
     if (writer != null) {
-      writer.flush(FLUSH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      writer.stop(FLUSH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      removeShutdownHook();
+      writer.close();
     }
   }
 
@@ -102,26 +97,13 @@ public final class CsvLoggerCallback implements TrainerCallback, AutoCloseable {
     }
     Map<String, Object> row = LogKeys.rewriteLogs(values);
     row.remove("train/" + MetricsCsvFile.EPOCH); // it has its own column
-    writer.append(new CsvRow(state.globalStep(), state.epoch(), row));
+    writer.offer(new CsvRow(state.globalStep(), state.epoch(), row));
   }
 
   /** The writer starts with the first row or training; {@code resumedStep} > 0 continues an old file. */
   private synchronized void startWriter(int resumedStep) {
-    writer = new CsvWriterThread(file, queueCapacity);
-    writer.start(resumedStep);
-    writer.begin();
-    shutdownHook = new Thread(this::close, "trainer4j-csv-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
-  }
-
-  private void removeShutdownHook() {
-    if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException alreadyShuttingDown) {
-        // the hook is running or about to; nothing to remove
-      }
-    }
+    writer = new CsvFileWriter(file, resumedStep, queueCapacity);
+    writer.start();
   }
 
   /** Rows dropped because the writer fell behind (0 unless the disk stalled). */

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainer4j.core.TrainerControl;
@@ -144,14 +144,13 @@ class CsvLoggerCallbackTest {
 
   @Test
   void whenTheQueueIsFullRowsAreDroppedNotWaitedFor() throws IOException {
-    CsvWriterThread writer = new CsvWriterThread(csv(), 2);
-    writer.start(0);
-    writer.append(new CsvRow(1, Optional.of(0.5), Map.of("train/loss", 1.0)));
-    writer.append(new CsvRow(2, Optional.of(1.0), Map.of("train/loss", 0.5)));     // the queue holds 2: dropped
+    CsvFileWriter writer = new CsvFileWriter(csv(), 0, 1);               // not started: nothing is taken yet
+    writer.offer(new CsvRow(1, Optional.of(0.5), Map.of("train/loss", 1.0)));
+    writer.offer(new CsvRow(2, Optional.of(1.0), Map.of("train/loss", 0.5)));      // the queue holds 1: dropped
     assertEquals(1, writer.dropped());
-    writer.begin();
-    writer.flush(10, TimeUnit.SECONDS);
-    writer.stop(10, TimeUnit.SECONDS);
+    writer.start();
+    writer.flush(Duration.ofSeconds(10));
+    writer.close(Duration.ofSeconds(10));
     assertEquals(List.of("step,epoch,train/loss", "1,0.5,1.0"), Files.readAllLines(csv()));
   }
 
