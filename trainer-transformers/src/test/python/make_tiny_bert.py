@@ -34,7 +34,8 @@ import onnxruntime
 import tokenizers
 import torch
 import transformers
-from transformers import BertConfig, BertForSequenceClassification, BertModel, BertTokenizerFast, DataCollatorWithPadding
+from transformers import BertConfig, BertForSequenceClassification, BertModel, BertTokenizerFast
+from transformers import DataCollatorForTokenClassification, DataCollatorWithPadding
 from transformers import Trainer, get_linear_schedule_with_warmup
 from transformers.trainer_pt_utils import LabelSmoother
 
@@ -168,6 +169,41 @@ def forward_reference(model, tokenizer, onnx_path):
     }
 
 
+def tokenizer_reference(tokenizer):
+    """HF's encodings under its truncation rules, and its collators' padding, for the Java tokenizer tests."""
+    long_text = " ".join(["the weather was cold and the team played well"] * 10)
+    cases = [
+        {"text": long_text, "truncation": "longest_first", "max_length": 8},
+        {"text": long_text, "truncation": "longest_first", "max_length": None},
+        {"text": "Heavy rain flooded the streets of the old town.", "text_pair": "Take an umbrella.",
+         "truncation": "longest_first", "max_length": 10},
+        {"text": "Heavy rain flooded the streets of the old town.", "text_pair": "Take an umbrella.",
+         "truncation": "only_first", "max_length": 10},
+        {"text": "Take an umbrella.", "text_pair": "Heavy rain flooded the streets of the old town.",
+         "truncation": "only_second", "max_length": 10},
+        {"text": long_text, "truncation": "do_not_truncate", "max_length": None},
+    ]
+    for case in cases:
+        encoding = tokenizer(case["text"], case.get("text_pair"), truncation=case["truncation"],
+                             max_length=case["max_length"])
+        case["input_ids"] = encoding["input_ids"]
+        case["token_type_ids"] = encoding["token_type_ids"]
+    texts = ["It is hot.", "The soup needs more salt and pepper.", "Snow."]
+    features = [tokenizer(t) for t in texts]
+    max_length = tokenizer.pad(features, padding="max_length", max_length=13, pad_to_multiple_of=8)
+    token_features = [dict(f, labels=[(i + j) % 3 for j in range(len(f["input_ids"]))])
+                      for i, f in enumerate(features)]
+    token_batch = DataCollatorForTokenClassification(tokenizer, pad_to_multiple_of=4)(token_features)
+    return {
+        "encodings": cases,
+        "padding": {"texts": texts, "padding": "max_length", "max_length": 13, "pad_to_multiple_of": 8,
+                    "input_ids": max_length["input_ids"], "attention_mask": max_length["attention_mask"]},
+        "token_classification": {"texts": texts, "labels": [f["labels"] for f in token_features],
+                                 "pad_to_multiple_of": 4, "input_ids": token_batch["input_ids"].tolist(),
+                                 "padded_labels": token_batch["labels"].tolist()},
+    }
+
+
 def batch_order(n, seed):
     """STEPS batches of BATCH_SIZE example indices: epochs of a seeded permutation, cut into batches."""
     rng = np.random.RandomState(seed)
@@ -258,6 +294,7 @@ def main():
                      "onnxruntime": onnxruntime.__version__},
         "parameters": sum(p.numel() for p in model.parameters()),
         "labels": LABELS,
+        "tokenizer": tokenizer_reference(tokenizer),
         "forward": forward_reference(model, tokenizer, onnx_path),
         "training": [train_reference(hf_dir, tokenizer, examples, run) for run in runs],
     }

@@ -1,0 +1,88 @@
+package org.trainer4j.transformers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tiny BERT test data made by src/test/python/make_tiny_bert.py: an HF folder, its ONNX export, the sentences
+ * and PyTorch's reference numbers.
+ */
+public final class TinyBert {
+  private static JsonNode reference;
+
+  private TinyBert() {}
+
+  public static Path dir() {
+    try {
+      return Path.of(TinyBert.class.getResource("/tiny-bert/reference.json").toURI()).getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The HF folder: config.json, model.safetensors, tokenizer.json, tokenizer_config.json. */
+  public static Path hfFolder() {
+    return dir().resolve("hf");
+  }
+
+  public static Path onnx() {
+    return dir().resolve("tiny-bert.onnx");
+  }
+
+  public static Path sentencesJsonl() {
+    return dir().resolve("sentences.jsonl");
+  }
+
+  public static Path sentencesCsv() {
+    return dir().resolve("sentences.csv");
+  }
+
+  public static synchronized JsonNode reference() {
+    if (reference == null) {
+      reference = JsonFiles.readObject(dir().resolve("reference.json"), "reference");
+    }
+    return reference;
+  }
+
+  public static long[] longs(JsonNode array) {
+    long[] out = new long[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).asLong();
+    }
+    return out;
+  }
+
+  /** Every number of a nested JSON array, in row-major order. */
+  public static float[] flatFloats(JsonNode array) {
+    List<Float> values = new ArrayList<>();
+    collect(array, values);
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return out;
+  }
+
+  private static void collect(JsonNode node, List<Float> into) {
+    if (node.isArray()) {
+      node.forEach(child -> collect(child, into));
+    } else {
+      into.add((float) node.asDouble());
+    }
+  }
+
+  /** The largest absolute difference of two arrays of one length. */
+  public static double maxAbsDifference(float[] a, float[] b) {
+    if (a.length != b.length) {
+      throw new AssertionError("lengths differ: " + a.length + " and " + b.length);
+    }
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs((double) a[i] - b[i]));
+    }
+    return max;
+  }
+}
