@@ -1,0 +1,83 @@
+package org.trainer4j.transformers.bert;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.trainer4j.core.data.Batch;
+import org.trainer4j.transformers.TinyBert;
+
+/** Weights mapped from an ONNX export through its graph, checked against ONNX Runtime on the same file. */
+class OnnxWeightsTest {
+  @Test
+  void lastHiddenStateEqualsOnnxRuntimesOnTheSameFile() throws Exception {
+    BertConfig config = BertConfig.load(TinyBert.hfFolder());
+    try (Model model = Model.newInstance("tiny-bert"); NDManager manager = model.getNDManager().newSubManager()) {
+      BertModel block = new BertModel(config, Pooling.MEAN);
+      PretrainedWeights.LoadReport report = PretrainedWeights.loadOnnx(block, model.getNDManager(), TinyBert.onnx());
+      assertEquals(List.of(), report.newlyInitialized());
+      assertEquals(37, report.loaded().size());
+
+      Batch batch = BertForwardTest.referenceBatch(TinyBert.reference().path("forward"), manager);
+      float[] djl = block.forward(new ParameterStore(manager, false), batch.inputs(), false).head().toFloatArray();
+      float[] ort = onnxRuntime(batch.inputs());
+      double difference = TinyBert.maxAbsDifference(ort, djl);
+      assertTrue(difference < 1e-4, "last_hidden_state differs from ONNX Runtime's by " + difference);
+    }
+  }
+
+  @Test
+  void mapsEveryInitializerToTheSameValuesAsTheHfCheckpoint() {
+    BertConfig config = BertConfig.load(TinyBert.hfFolder());
+    try (NDManager manager = NDManager.newBaseManager()) {
+      BertModel fromOnnx = new BertModel(config, Pooling.CLS_POOLER);
+      PretrainedWeights.LoadReport report = PretrainedWeights.loadOnnx(fromOnnx, manager, TinyBert.onnx());
+      assertEquals(List.of("pooler.dense.weight", "pooler.dense.bias"), report.newlyInitialized(),
+          "the export drops the pooler: its output is not a graph output");
+      BertModel fromHf = new BertModel(config, Pooling.CLS_POOLER);
+      PretrainedWeights.loadSafetensors(fromHf, manager, TinyBert.hfFolder());
+      Map<String, NDArray> hf = new LinkedHashMap<>();
+      fromHf.getParameters().forEach(p -> hf.put(p.getKey(), p.getValue().getArray()));
+      for (var p : fromOnnx.getParameters()) {
+        if (!p.getKey().startsWith("pooler.")) {
+          assertArrayEquals(hf.get(p.getKey()).toFloatArray(), p.getValue().getArray().toFloatArray(), p.getKey());
+        }
+      }
+    }
+  }
+
+  private static float[] onnxRuntime(NDList inputs) throws Exception {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession session = env.createSession(TinyBert.onnx().toString(), new OrtSession.SessionOptions())) {
+      Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+      try {
+        for (String name : List.of("input_ids", "attention_mask", "token_type_ids")) {
+          NDArray a = inputs.get(name);
+          feed.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(a.toLongArray()), a.getShape().getShape()));
+        }
+        try (OrtSession.Result result = session.run(feed)) {
+          FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
+          float[] values = new float[out.remaining()];
+          out.get(values);
+          return values;
+        }
+      } finally {
+        feed.values().forEach(OnnxTensor::close);
+      }
+    }
+  }
+}
