@@ -113,8 +113,8 @@ public final class PretrainedWeights {
       Optional<String> target = byName.isPresent() ? byName : matMulWeight(graph, init).flatMap(w -> targetName(w, parameters, block));
       if (target.isEmpty()) {
         throw new IllegalArgumentException(onnxFile + ": cannot map initializer " + init.name() + " "
-            + new Shape(init.dims()) + " to a parameter of " + block.architecture() + ": it has no HF parameter name,"
-            + " and is not the matrix of a MatMul followed by an Add of a named bias");
+            + new Shape(init.dims()) + " to a parameter of " + block.architecture() + ": the model has no parameter of"
+            + " that name, and it is not the matrix of a MatMul followed by an Add of a named bias");
       }
       if (init.values() == null) {
         throw new IllegalArgumentException(onnxFile + ": initializer " + init.name() + " (for " + target.get()

@@ -64,7 +64,8 @@ public final class CrossEntropyLoss extends Loss {
     if (labelSmoothingFactor == 0) {
       return nll;
     }
-    NDArray smoothed = negLogProbs.sum(new int[] {1}).mul(counts).sum().div(active.mul(classes));
-    return nll.mul(1 - labelSmoothingFactor).add(smoothed.mul(labelSmoothingFactor));
+    // Scalars as float32, as PyTorch applies a Python float to a float32 tensor (a double would promote to float64).
+    NDArray smoothed = negLogProbs.sum(new int[] {1}).mul(counts).sum().div(active.mul((float) classes));
+    return nll.mul((float) (1 - labelSmoothingFactor)).add(smoothed.mul((float) labelSmoothingFactor));
   }
 }
