@@ -141,6 +141,42 @@ public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int
         id2label, json);
   }
 
+  /**
+   * The configuration of an ONNX export of HF's {@code BertModel} (which carries no {@code config.json}): the sizes
+   * come from the initializers' shapes, the number of attention heads (not visible in the weights) is given, the
+   * rest are HF's defaults ({@code layer_norm_eps} 1e-12, {@code gelu}, two labels).
+   *
+   * @throws IllegalArgumentException when the file is not an ONNX model or lacks a BERT embedding or layer tensor
+   */
+  public static BertConfig fromOnnx(Path onnxFile, int numAttentionHeads) {
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    OnnxGraph.read(onnxFile).initializers().forEach(i -> shapes.put(i.name().startsWith("bert.")
+        ? i.name().substring("bert.".length()) : i.name(), i.dims()));
+    int layers = 0;
+    while (shapes.containsKey("encoder.layer." + layers + ".attention.self.query.bias")) {
+      layers++;
+    }
+    ObjectNode json = JsonFiles.mapper().createObjectNode();
+    long[] words = onnxShape(shapes, "embeddings.word_embeddings.weight", onnxFile);
+    json.put("vocab_size", words[0]);
+    json.put("hidden_size", words[1]);
+    json.put("max_position_embeddings", onnxShape(shapes, "embeddings.position_embeddings.weight", onnxFile)[0]);
+    json.put("type_vocab_size", onnxShape(shapes, "embeddings.token_type_embeddings.weight", onnxFile)[0]);
+    json.put("intermediate_size", onnxShape(shapes, "encoder.layer.0.intermediate.dense.bias", onnxFile)[0]);
+    json.put("num_hidden_layers", layers);
+    json.put("num_attention_heads", numAttentionHeads);
+    return fromJson(json);
+  }
+
+  private static long[] onnxShape(Map<String, long[]> shapes, String name, Path file) {
+    long[] shape = shapes.get(name);
+    if (shape == null) {
+      throw new IllegalArgumentException(file + " has no initializer " + name + " (nor bert." + name + "); it is not"
+          + " an export of HF's BertModel");
+    }
+    return shape;
+  }
+
   private static int parseId(String key) {
     try {
       return Integer.parseInt(key);

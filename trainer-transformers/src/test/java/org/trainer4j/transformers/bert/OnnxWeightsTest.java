@@ -60,6 +60,17 @@ class OnnxWeightsTest {
     }
   }
 
+  @Test
+  void infersTheConfigurationFromTheExportGivenTheNumberOfHeads() {
+    BertConfig fromHf = BertConfig.load(TinyBert.hfFolder());
+    BertConfig fromOnnx = BertConfig.fromOnnx(TinyBert.onnx(), fromHf.numAttentionHeads());
+    assertEquals(List.of(fromHf.vocabSize(), fromHf.hiddenSize(), fromHf.numHiddenLayers(), fromHf.intermediateSize(),
+        fromHf.maxPositionEmbeddings(), fromHf.typeVocabSize(), fromHf.numAttentionHeads()),
+        List.of(fromOnnx.vocabSize(), fromOnnx.hiddenSize(), fromOnnx.numHiddenLayers(), fromOnnx.intermediateSize(),
+            fromOnnx.maxPositionEmbeddings(), fromOnnx.typeVocabSize(), fromOnnx.numAttentionHeads()));
+    assertEquals(1e-12, fromOnnx.layerNormEps(), "HF's default");
+  }
+
   private static float[] onnxRuntime(NDList inputs) throws Exception {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession session = env.createSession(TinyBert.onnx().toString(), new OrtSession.SessionOptions())) {
