@@ -1,10 +1,20 @@
 package org.trainer4j.transformers;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URISyntaxException;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The tiny BERT test data made by src/test/python/make_tiny_bert.py: an HF folder, its ONNX export, the sentences
@@ -74,15 +84,25 @@ public final class TinyBert {
     }
   }
 
-  /** The largest absolute difference of two arrays of one length. */
-  public static double maxAbsDifference(float[] a, float[] b) {
-    if (a.length != b.length) {
-      throw new AssertionError("lengths differ: " + a.length + " and " + b.length);
+  /** ONNX Runtime's first output of an ONNX BERT export for these inputs (named as the collator names them). */
+  public static float[] onnxRuntimeOutput(Path onnx, NDList inputs) throws OrtException {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession session = env.createSession(onnx.toString(), new OrtSession.SessionOptions())) {
+      Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+      try {
+        for (String name : List.of("input_ids", "attention_mask", "token_type_ids")) {
+          NDArray a = inputs.get(name);
+          feed.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(a.toLongArray()), a.getShape().getShape()));
+        }
+        try (OrtSession.Result result = session.run(feed)) {
+          FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
+          float[] values = new float[out.remaining()];
+          out.get(values);
+          return values;
+        }
+      } finally {
+        feed.values().forEach(OnnxTensor::close);
+      }
     }
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs((double) a[i] - b[i]));
-    }
-    return max;
   }
 }

@@ -1,11 +1,13 @@
 package org.trainer4j.transformers.bert;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import java.util.Objects;
 
 /**
@@ -60,11 +62,18 @@ public abstract class BertBlock extends AbstractBlock {
     }
   }
 
-  /** The pooled vector of {@link #pooling()}. */
-  NDArray pool(ParameterStore ps, BertInputs in, NDArray lastHiddenState, boolean training) {
-    return pooling == Pooling.MEAN ? BertEncoder.meanPool(lastHiddenState, in.attentionMask())
-        : encoder.pool(ps, lastHiddenState, training);
+  @Override
+  protected final NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+      PairList<String, Object> params) {
+    BertInputs in = BertInputs.from(inputs, config);
+    NDArray hidden = encoder.lastHiddenState(ps, in, training);
+    NDArray pooled = pooling == Pooling.MEAN ? BertEncoder.meanPool(hidden, in.attentionMask())
+        : encoder.pool(ps, hidden, training);
+    return outputs(ps, hidden, pooled, training);
   }
+
+  /** The model's outputs from the encoder's {@code last_hidden_state} and the pooled vector of {@link #pooling()}. */
+  abstract NDList outputs(ParameterStore ps, NDArray lastHiddenState, NDArray pooled, boolean training);
 
   /** The block's parameter shapes do not depend on the input shapes: they come from the configuration. */
   @Override

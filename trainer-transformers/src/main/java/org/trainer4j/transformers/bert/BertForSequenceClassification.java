@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 /**
  * HF's {@code BertForSequenceClassification} as a DJL block: the encoder (parameters {@code bert.*}), a pooled
@@ -35,12 +34,9 @@ public final class BertForSequenceClassification extends BertBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    BertInputs in = BertInputs.from(inputs, config());
-    NDArray hidden = encoder.lastHiddenState(ps, in, training);
-    NDArray pooled = pool(ps, in, hidden, training);
-    NDArray logits = classifier.apply(ps, BertEncoder.dropout(pooled, config().effectiveClassifierDropout(), training),
-        training);
+  NDList outputs(ParameterStore ps, NDArray lastHiddenState, NDArray pooled, boolean training) {
+    NDArray dropped = BertEncoder.dropout(pooled, config().effectiveClassifierDropout(), training);
+    NDArray logits = classifier.apply(ps, dropped, training);
     logits.setName("logits");
     return new NDList(logits);
   }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 /**
  * HF's {@code BertModel} as a DJL block: outputs {@code last_hidden_state} {@code [batch, length, hidden]} and a
@@ -23,13 +22,10 @@ public final class BertModel extends BertBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    BertInputs in = BertInputs.from(inputs, config());
-    NDArray hidden = encoder.lastHiddenState(ps, in, training);
-    NDArray pooled = pool(ps, in, hidden, training);
-    hidden.setName("last_hidden_state");
+  NDList outputs(ParameterStore ps, NDArray lastHiddenState, NDArray pooled, boolean training) {
+    lastHiddenState.setName("last_hidden_state");
     pooled.setName(pooling() == Pooling.MEAN ? "sentence_embedding" : "pooler_output");
-    return new NDList(hidden, pooled);
+    return new NDList(lastHiddenState, pooled);
   }
 
   @Override

@@ -111,9 +111,9 @@ final class OnnxGraph {
       int field = WireFormat.getTagFieldNumber(tag);
       int wire = WireFormat.getTagWireType(tag);
       switch (field) {
-        case 1 -> readLongs(in, wire, dims);
+        case 1 -> readRepeated(in, wire, dims, CodedInputStream::readInt64);
         case 2 -> dataType = in.readInt32();
-        case 4 -> readFloats(in, wire, floatData);
+        case 4 -> readRepeated(in, wire, floatData, CodedInputStream::readFloat);
         case 8 -> name = in.readStringRequireUtf8();
         case 9 -> raw = in.readBytes().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         case 13 -> {
@@ -143,28 +143,23 @@ final class OnnxGraph {
     return in;
   }
 
-  private static void readLongs(CodedInputStream in, int wire, List<Long> into) throws IOException {
-    if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-      int limit = in.pushLimit(in.readRawVarint32());
-      while (in.getBytesUntilLimit() > 0) {
-        into.add(in.readInt64());
-      }
-      in.popLimit(limit);
-    } else {
-      into.add(in.readInt64());
-    }
+  /** Reads one value of a repeated field. */
+  private interface ValueReader<T> {
+    T read(CodedInputStream in) throws IOException;
   }
 
-  private static void readFloats(CodedInputStream in, int wire, List<Float> into) throws IOException {
-    if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-      int limit = in.pushLimit(in.readRawVarint32());
-      while (in.getBytesUntilLimit() > 0) {
-        into.add(in.readFloat());
-      }
-      in.popLimit(limit);
-    } else {
-      into.add(in.readFloat());
+  /** A repeated scalar field's occurrence: one value, or a packed run of them. */
+  private static <T> void readRepeated(CodedInputStream in, int wire, List<T> into, ValueReader<T> reader)
+      throws IOException {
+    if (wire != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+      into.add(reader.read(in));
+      return;
     }
+    int limit = in.pushLimit(in.readRawVarint32());
+    while (in.getBytesUntilLimit() > 0) {
+      into.add(reader.read(in));
+    }
+    in.popLimit(limit);
   }
 
   private static ByteBuffer floats(List<Float> values) {

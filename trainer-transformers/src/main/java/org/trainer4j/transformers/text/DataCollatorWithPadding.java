@@ -168,10 +168,7 @@ public final class DataCollatorWithPadding implements DataCollator<Features> {
      * @throws IllegalArgumentException when not positive
      */
     public Builder maxLength(int v) {
-      if (v <= 0) {
-        throw new IllegalArgumentException("max_length must be positive, got " + v);
-      }
-      maxLength = OptionalInt.of(v);
+      maxLength = TextTokenizer.positive("max_length", v);
       return this;
     }
 
@@ -181,10 +178,7 @@ public final class DataCollatorWithPadding implements DataCollator<Features> {
      * @throws IllegalArgumentException when not positive
      */
     public Builder padToMultipleOf(int v) {
-      if (v <= 0) {
-        throw new IllegalArgumentException("pad_to_multiple_of must be positive, got " + v);
-      }
-      padToMultipleOf = OptionalInt.of(v);
+      padToMultipleOf = TextTokenizer.positive("pad_to_multiple_of", v);
       return this;
     }
 

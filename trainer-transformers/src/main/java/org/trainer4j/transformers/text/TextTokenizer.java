@@ -177,6 +177,14 @@ public final class TextTokenizer implements AutoCloseable {
     tokenizer.close();
   }
 
+  /** A length option's value, checked: HF's lengths are positive. */
+  static OptionalInt positive(String option, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(option + " must be positive, got " + value);
+    }
+    return OptionalInt.of(value);
+  }
+
   private static String abbreviate(String text) {
     return text.length() <= 60 ? text : text.substring(0, 57) + "...";
   }
@@ -204,10 +212,7 @@ public final class TextTokenizer implements AutoCloseable {
      * @throws IllegalArgumentException when not positive
      */
     public Builder maxLength(int v) {
-      if (v <= 0) {
-        throw new IllegalArgumentException("max_length must be positive, got " + v);
-      }
-      maxLength = OptionalInt.of(v);
+      maxLength = positive("max_length", v);
       return this;
     }
 

@@ -21,7 +21,7 @@ import org.trainer4j.transformers.text.TextTokenizer;
 /** The native block against PyTorch's BertModel / BertForSequenceClassification on the same weights and texts. */
 class BertForwardTest {
   /** float32 rounding through two layers; a wrong op (tanh GELU, a swapped LayerNorm, a missed mask) is >= 1e-3. */
-  private static final double TOLERANCE = 2e-6;
+  private static final float TOLERANCE = 2e-6f;
 
   @Test
   void hiddenStatesPoolerMeanPoolingAndLogitsMatchPyTorch() {
@@ -103,7 +103,6 @@ class BertForwardTest {
   }
 
   private static void assertClose(JsonNode expected, float[] actual, String what) {
-    double difference = TinyBert.maxAbsDifference(TinyBert.flatFloats(expected), actual);
-    assertTrue(difference < TOLERANCE, what + " differs from PyTorch by " + difference);
+    assertArrayEquals(TinyBert.flatFloats(expected), actual, TOLERANCE, what + " against PyTorch's");
   }
 }
