@@ -13,6 +13,7 @@ model stays at about 30 k parameters. --out defaults to ../resources/tiny-bert n
 Writes into DIR:
   hf/                BertForSequenceClassification as save_pretrained writes it (config.json,
                      model.safetensors) and the tokenizer (tokenizer.json, tokenizer_config.json, ...)
+  tiny-bert-classifier.pt  the classifier traced by export_torchscript.py (dropout 0), for TorchScriptModel
   tiny-bert.onnx     the encoder (BertModel without pooler output) exported by torch.onnx's TorchScript
                      exporter, like the all-MiniLM-L6-v2 export: inputs input_ids, attention_mask,
                      token_type_ids; output last_hidden_state
@@ -25,7 +26,9 @@ import csv
 import glob
 import json
 import os
+import shutil
 import sys
+import tempfile
 import zipfile
 
 import numpy as np
@@ -38,6 +41,8 @@ from transformers import BertConfig, BertForSequenceClassification, BertModel, B
 from transformers import DataCollatorForTokenClassification, DataCollatorWithPadding
 from transformers import Trainer, get_linear_schedule_with_warmup
 from transformers.trainer_pt_utils import LabelSmoother
+
+import export_torchscript
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -281,6 +286,8 @@ def main():
 
     onnx_path = os.path.join(out, "tiny-bert.onnx")
     export_onnx(model, tokenizer, onnx_path)
+    with tempfile.TemporaryDirectory() as traced:
+        shutil.copy(export_torchscript.export(hf_dir, traced), os.path.join(out, "tiny-bert-classifier.pt"))
 
     runs = [
         {"name": "cross_entropy", "learning_rate": 5e-3, "weight_decay": 0.01, "warmup_steps": 4,
