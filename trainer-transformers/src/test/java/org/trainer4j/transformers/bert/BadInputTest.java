@@ -118,6 +118,20 @@ class BadInputTest {
   }
 
   @Test
+  void halfPrecisionCheckpointsLoadAsFloat32() throws IOException {
+    Map<String, NDArray> half = new LinkedHashMap<>();
+    Safetensors.read(TinyBert.hfFolder().resolve("model.safetensors"))
+        .forEach((name, t) -> half.put(name, t.toArray(manager).toType(ai.djl.ndarray.types.DataType.FLOAT16, false)));
+    Safetensors.write(tmp.resolve("model.safetensors"), half, Map.of("format", "pt"));
+    BertForSequenceClassification fromHalf = new BertForSequenceClassification(config);
+    PretrainedWeights.loadSafetensors(fromHalf, manager, tmp);
+    NDArray loaded = fromHalf.getParameters().get("classifier.weight").getArray();
+    assertEquals(ai.djl.ndarray.types.DataType.FLOAT32, loaded.getDataType());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(half.get("classifier.weight").toType(
+        ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(), loaded.toFloatArray());
+  }
+
+  @Test
   void anOnnxGraphItCannotMapNamesTheFirstUnmappedInitializer() throws IOException {
     ObjectNode oneLayer = config.toJson("BertModel");
     oneLayer.put("num_hidden_layers", 1);
