@@ -44,7 +44,8 @@ public final class TextTokenizer implements AutoCloseable {
 
   private TextTokenizer(Builder b) {
     this.files = TokenizerFiles.read(b.path);
-    this.truncation = b.truncation;
+    // HF: "If you only set max_length, it activates truncation for max_length".
+    this.truncation = b.truncation.orElse(b.maxLength.isPresent() ? Truncation.LONGEST_FIRST : Truncation.DO_NOT_TRUNCATE);
     if (b.maxLength.isPresent()) {
       this.maxLength = b.maxLength;
     } else if (truncation != Truncation.DO_NOT_TRUNCATE) {
@@ -192,7 +193,7 @@ public final class TextTokenizer implements AutoCloseable {
   /** Options of a {@link TextTokenizer}; the defaults are HF's tokenizer call defaults. */
   public static final class Builder {
     private final Path path;
-    private Truncation truncation = Truncation.DO_NOT_TRUNCATE;
+    private Optional<Truncation> truncation = Optional.empty();
     private OptionalInt maxLength = OptionalInt.empty();
     private boolean addSpecialTokens = true;
 
@@ -200,9 +201,12 @@ public final class TextTokenizer implements AutoCloseable {
       this.path = path;
     }
 
-    /** HF's {@code truncation} (default {@link Truncation#DO_NOT_TRUNCATE}). */
+    /**
+     * HF's {@code truncation}. Default: {@link Truncation#DO_NOT_TRUNCATE}, or {@link Truncation#LONGEST_FIRST}
+     * when only {@code maxLength} is given, as HF does.
+     */
     public Builder truncation(Truncation v) {
-      truncation = java.util.Objects.requireNonNull(v, "truncation");
+      truncation = Optional.of(v);
       return this;
     }
 

@@ -48,6 +48,10 @@ class TextTokenizerTest {
     try (TextTokenizer tokenizer = TextTokenizer.load(TinyBert.hfFolder())) {
       assertEquals(102, tokenizer.encode("rain ".repeat(100)).length(), "no truncation unless asked for, as HF");
     }
+    try (TextTokenizer tokenizer = TextTokenizer.builder(TinyBert.hfFolder()).maxLength(10).build()) {
+      assertEquals(Truncation.LONGEST_FIRST, tokenizer.truncation(), "max_length alone means longest_first, as HF");
+      assertEquals(10, tokenizer.encode("rain ".repeat(100)).length());
+    }
   }
 
   @Test
