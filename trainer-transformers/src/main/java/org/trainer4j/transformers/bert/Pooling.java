@@ -1,0 +1,15 @@
+package org.trainer4j.transformers.bert;
+
+/** How a sequence becomes one vector for a classifier. */
+public enum Pooling {
+  /**
+   * HF's {@code BertPooler}: {@code tanh(dense(hidden state of the first token))}, as {@code
+   * BertForSequenceClassification} does. Adds {@code pooler.dense.*} parameters.
+   */
+  CLS_POOLER,
+  /**
+   * Sentence-transformers' mean pooling: the mean of the hidden states of the tokens the attention mask keeps. For
+   * checkpoints trained that way (e.g. all-MiniLM-L6-v2), which have no pooler weights.
+   */
+  MEAN
+}
