@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.trainer4j.core.Trainer;
 import org.trainer4j.core.TrainingArguments;
-import org.trainer4j.core.data.DataLoader;
+import org.trainer4j.core.data.Sampler;
 import org.trainer4j.core.data.TrainerDataset;
 import org.trainer4j.core.optim.Optimizers;
 import org.trainer4j.transformers.TinyBert;
@@ -95,7 +95,7 @@ class TrainingParityTest {
           .saveStrategy("no").loggingSteps(1000).disableTqdm(true).reportTo("none");
       more.accept(args);
       try (Trainer trainer = Trainer.builder().model(model).loss(loss).args(args.build())
-          .trainDataset(inTrainerOrder(run.path("batches"), features, batchSize, collator.build()))
+          .trainDataset(inReferenceOrder(run.path("batches"), features, collator.build())).trainSampler(Sampler.sequential())
           .evalDataset(features.subList(0, 12), collator.build()).build()) {
         trainer.train();
       }
@@ -115,20 +115,12 @@ class TrainingParityTest {
         + worst + "; Java " + losses + ", PyTorch " + Arrays.toString(expected));
   }
 
-  /**
-   * The reference run's examples placed so that the Trainer's seeded shuffle of epoch 0 hands them out in the
-   * reference's batch order: position {@code order[k]} holds the k-th example of the run.
-   */
-  private static TrainerDataset inTrainerOrder(JsonNode batches, List<Features> features, int batchSize,
+  /** The reference run's examples in its batch order; a sequential sampler hands them out so. */
+  private static TrainerDataset inReferenceOrder(JsonNode batches, List<Features> features,
       DataCollatorWithPadding collator) {
     List<Features> sequence = new ArrayList<>();
     batches.forEach(b -> b.forEach(i -> sequence.add(features.get(i.asInt()))));
-    Features[] placed = new Features[sequence.size()];
-    int[] order = new DataLoader(TrainerDataset.of(sequence, collator), batchSize, true, false, SEED).order(0);
-    for (int k = 0; k < order.length; k++) {
-      placed[order[k]] = sequence.get(k);
-    }
-    return TrainerDataset.of(List.of(placed), collator);
+    return TrainerDataset.of(sequence, collator);
   }
 
   /** The loss of each training step, as the loss computed it. */
