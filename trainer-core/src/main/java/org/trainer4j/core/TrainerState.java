@@ -39,6 +39,8 @@ public final class TrainerState {
   private Number numInputTokensSeen = 0;
   private Number totalFlos = 0;
   private final List<Map<String, Object>> logHistory = new ArrayList<>();
+  /** At most this many rows are kept (the newest); 0 keeps all. */
+  private int logHistoryLimit;
   private Number bestMetric;
   private Number bestGlobalStep;
   private String bestModelCheckpoint;
@@ -70,8 +72,15 @@ public final class TrainerState {
   public long numInputTokensSeen() { return numInputTokensSeen.longValue(); }
   /** Estimated floating point operations so far (6 × parameters × samples). */
   public double totalFlos() { return totalFlos.doubleValue(); }
-  /** Every log row so far, each with its {@code step}; read-only. */
-  public List<Map<String, Object>> logHistory() { return Collections.unmodifiableList(logHistory); }
+  /**
+   * Every log row so far, each with its {@code step}, or the newest {@link #limitLogHistory} of them;
+   * read-only.
+   */
+  public List<Map<String, Object>> logHistory() {
+    int size = logHistory.size();
+    return Collections.unmodifiableList(logHistoryLimit == 0 || size <= logHistoryLimit
+        ? logHistory : logHistory.subList(size - logHistoryLimit, size));
+  }
   /** The best value of {@code metric_for_best_model} so far. */
   public Optional<Double> bestMetric() { return Optional.ofNullable(bestMetric).map(Number::doubleValue); }
   /** The step at which {@link #bestMetric()} was reached. */
@@ -118,6 +127,23 @@ public final class TrainerState {
     statefulCallbacks = castMap(PyJson.normalize(Objects.requireNonNull(v, "stateful_callbacks")));
   }
 
+  /**
+   * Keeps only the newest {@code rows} rows of {@link #logHistory()} from now on (0 keeps all), so that a
+   * long run's history, and the {@code trainer_state.json} every save writes, stay bounded. Nothing of
+   * the Trainer reads the history back: best model and resume use their own fields, so a capped run
+   * trains, stops and resumes exactly as an uncapped one.
+   *
+   * @throws IllegalArgumentException for a negative number
+   */
+  public void limitLogHistory(int rows) {
+    if (rows < 0) {
+      throw new IllegalArgumentException("log history limit " + rows + " is not allowed; use 0 (keep every row)"
+          + " or a positive number of rows");
+    }
+    logHistoryLimit = rows;
+    dropOldRows(rows);
+  }
+
   /** Appends one row to {@link #logHistory()}. */
   public void appendLog(Map<String, ?> row) {
     appendOwnedLog(new LinkedHashMap<>(row));
@@ -126,6 +152,15 @@ public final class TrainerState {
   /** Appends a row made for the history and not touched afterwards, without copying it again. */
   private void appendOwnedLog(Map<String, Object> row) {
     logHistory.add(Collections.unmodifiableMap(row));
+    if (logHistoryLimit > 0 && logHistory.size() >= 2 * logHistoryLimit) {
+      dropOldRows(logHistoryLimit); // in one go every limit rows, so appending stays O(1)
+    }
+  }
+
+  private void dropOldRows(int keep) {
+    if (keep > 0 && logHistory.size() > keep) {
+      logHistory.subList(0, logHistory.size() - keep).clear();
+    }
   }
 
   /**
@@ -313,6 +348,6 @@ public final class TrainerState {
   @Override
   public String toString() {
     return "TrainerState{epoch=" + epoch() + ", global_step=" + globalStep + ", max_steps=" + maxSteps
-        + ", log_history=" + logHistory.size() + " rows}";
+        + ", log_history=" + logHistory().size() + " rows}";
   }
 }
