@@ -12,10 +12,11 @@ import org.trainer4j.core.json.PyJson;
  * logged, the last step's learning rate and gradient norm (an epoch-end log repeats them), whether the
  * epoch-end events of that step already ran, and the seeds. The random state itself needs no saving:
  * data order is drawn from {@code (data_seed, epoch)} and dropout from {@code (seed, global_step)}, so
- * both repeat on resume.
+ * both repeat on resume. The engine's intra-op thread count is kept too (null when unknown): a resume
+ * with another count can differ in the last bits, and is warned about.
  */
 record LoopState(Losses losses, int lastLoggedStep, double learningRate, Double gradNorm, boolean epochFinished,
-    int seed, int dataSeed) {
+    int seed, int dataSeed, Integer intraOpThreads) {
 
   /** {@link LossTracker}'s sums. */
   record Losses(double sum, int steps, int nonFinite, double total) {}
@@ -32,6 +33,7 @@ record LoopState(Losses losses, int lastLoggedStep, double learningRate, Double 
     m.put("epoch_finished", epochFinished);
     m.put("seed", seed);
     m.put("data_seed", dataSeed);
+    m.put("intra_op_threads", intraOpThreads);
     Files.writeString(file, PyJson.dumps(m, true) + "\n");
   }
 
@@ -41,7 +43,8 @@ record LoopState(Losses losses, int lastLoggedStep, double learningRate, Double 
         number(m, "nonfinite_losses").intValue(), number(m, "total_loss").doubleValue());
     return new LoopState(losses, number(m, "last_logged_step").intValue(), number(m, "learning_rate").doubleValue(),
         m.get("grad_norm") == null ? null : number(m, "grad_norm").doubleValue(),
-        Boolean.TRUE.equals(m.get("epoch_finished")), number(m, "seed").intValue(), number(m, "data_seed").intValue());
+        Boolean.TRUE.equals(m.get("epoch_finished")), number(m, "seed").intValue(), number(m, "data_seed").intValue(),
+        m.get("intra_op_threads") == null ? null : number(m, "intra_op_threads").intValue());
   }
 
   private static Number number(Map<?, ?> m, String key) {

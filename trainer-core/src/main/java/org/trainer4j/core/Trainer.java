@@ -450,6 +450,13 @@ public final class Trainer implements AutoCloseable {
               + " data order and dropout will differ from an uninterrupted run", saved.seed(), saved.dataSeed(),
               args.seed(), dataSeed());
         }
+        Optional<Integer> threads = EngineThreads.intraOp();
+        if (saved.intraOpThreads() != null && threads.isPresent() && !threads.get().equals(saved.intraOpThreads())) {
+          LOG.warn("checkpoint {} was written with {} intra-op threads, this run has {}: sums over large arrays are"
+              + " split by thread, so results can differ from the uninterrupted run in the last bits; start with"
+              + " -Dai.djl.pytorch.num_threads={} for an exact continuation", checkpoint, saved.intraOpThreads(),
+              threads.get(), saved.intraOpThreads());
+        }
       } else {
         LOG.warn("checkpoint {} holds the model only (save_only_model): the optimizer and schedule start"
             + " fresh, so the resumed run will differ from an uninterrupted one", checkpoint);
@@ -666,7 +673,7 @@ public final class Trainer implements AutoCloseable {
       state.setStatefulCallbacks(CallbackStates.export(control, callbacks.callbacks()));
       BestModel.bestCheckpoint(args, state, folder).ifPresent(best -> state.setBestModelCheckpoint(best.toString()));
       LoopState loopState = new LoopState(losses.save(), lastLoggedStep, learningRate, gradNorm,
-          epochFinished, args.seed(), dataSeed());
+          epochFinished, args.seed(), dataSeed(), EngineThreads.intraOp().orElse(null));
       try {
         Checkpoints.writeAtomically(folder, dir -> {
           ModelWeights.save(model.getBlock(), dir.resolve(Checkpoints.MODEL));

@@ -270,17 +270,6 @@ class CheckpointTest {
     }
   }
 
-  @Test
-  void aMetricThatEvaluationNeverProducedListsTheOnesItDid() {
-    try (Model model = Fixtures.mlp(4)) {
-      Trainer t = trainer(model, baseArgs(dir).maxSteps(2).evalStrategy("steps").evalSteps(1)
-          .metricForBestModel("f1").build());
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, t::train);
-      assertTrue(e.getMessage().contains("eval_f1"), e.getMessage());
-      assertTrue(e.getMessage().contains("eval_accuracy"), e.getMessage());
-    }
-  }
-
   static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path p : walk.toList()) {
