@@ -723,6 +723,10 @@ public final class Trainer implements AutoCloseable {
   private record PredictionRun(PredictionLoop.Result result, Map<String, Object> metrics) {}
 
   private PredictionRun predictionMetrics(DataLoader loader, Collection<String> ignoreKeys, String prefix) {
+    if (loader.dataset().size() == 0) {
+      throw new IllegalArgumentException("the dataset to " + (prefix.equals("test") ? "predict" : "evaluate")
+          + " is empty (0 examples); give one with examples");
+    }
     long start = System.nanoTime();
     CallbackContext stepContext = context.withDataLoaders(context.trainDataLoader().orElse(null), loader);
     initializeBlock(loader);

@@ -39,6 +39,11 @@ public final class TrainerState {
   private Number numInputTokensSeen = 0;
   private Number totalFlos = 0;
   private final List<Map<String, Object>> logHistory = new ArrayList<>();
+  /**
+   * Each row's JSON text once a save has written it (null before): rows never change, and formatting
+   * every float of a long history again at each save would cost seconds.
+   */
+  private final List<PyJson.Raw> logHistoryJson = new ArrayList<>();
   /** At most this many rows are kept (the newest); 0 keeps all. */
   private int logHistoryLimit;
   private Number bestMetric;
@@ -152,6 +157,7 @@ public final class TrainerState {
   /** Appends a row made for the history and not touched afterwards, without copying it again. */
   private void appendOwnedLog(Map<String, Object> row) {
     logHistory.add(Collections.unmodifiableMap(row));
+    logHistoryJson.add(null);
     if (logHistoryLimit > 0 && logHistory.size() >= 2 * logHistoryLimit) {
       dropOldRows(logHistoryLimit); // in one go every limit rows, so appending stays O(1)
     }
@@ -160,6 +166,7 @@ public final class TrainerState {
   private void dropOldRows(int keep) {
     if (keep > 0 && logHistory.size() > keep) {
       logHistory.subList(0, logHistory.size() - keep).clear();
+      logHistoryJson.subList(0, logHistoryJson.size() - keep).clear();
     }
   }
 
@@ -206,9 +213,26 @@ public final class TrainerState {
     return Collections.unmodifiableMap(m);
   }
 
-  /** The JSON text of {@code trainer_state.json}: sorted keys, two-space indent, trailing newline. */
+  /**
+   * The JSON text of {@code trainer_state.json}: sorted keys, two-space indent, trailing newline. A row
+   * of the history is formatted the first time it is written and its text reused after that, so a save
+   * costs the new rows plus copying the text of the old ones.
+   */
   public String toJson() {
-    return PyJson.dumps(toMap(), true) + "\n";
+    Map<String, Object> m = new LinkedHashMap<>(toMap());
+    int size = logHistory.size();
+    int first = logHistoryLimit == 0 ? 0 : Math.max(0, size - logHistoryLimit);
+    List<PyJson.Raw> rows = new ArrayList<>(size - first);
+    for (int i = first; i < size; i++) {
+      PyJson.Raw text = logHistoryJson.get(i);
+      if (text == null) {
+        text = new PyJson.Raw(PyJson.dumps(logHistory.get(i), true, 2)); // a row sits 2 levels deep
+        logHistoryJson.set(i, text);
+      }
+      rows.add(text);
+    }
+    m.put("log_history", rows);
+    return PyJson.dumps(m, true) + "\n";
   }
 
   /**
@@ -277,6 +301,7 @@ public final class TrainerState {
           throw new IllegalArgumentException("log_history entries must be JSON objects, got " + row);
         }
         s.logHistory.add(Collections.unmodifiableMap(castMap(map)));
+        s.logHistoryJson.add(null);
       }
     }
     m.remove("log_history");

@@ -102,6 +102,9 @@ class BadInputTest {
       assertEquals("the training dataset is empty (0 examples); give one with examples", e.getMessage());
       e = buildFails(trainer(model, args(dir).build()).evalDataset(Fixtures.dataset(List.of())));
       assertEquals("the eval dataset is empty (0 examples); give one with examples", e.getMessage());
+      Trainer t = trainer(model, args(dir).build()).build();
+      e = assertThrows(IllegalArgumentException.class, () -> t.predict(Fixtures.dataset(List.of())));
+      assertEquals("the dataset to predict is empty (0 examples); give one with examples", e.getMessage());
     }
   }
 
