@@ -48,14 +48,12 @@ final class ConstructionChecks {
                 + ", or use metric_for_best_model=loss");
           });
     }
-    if (model == null) {
-      return;
+    if (model == null || train == null) {
+      return; // evaluation and prediction only
     }
-    if (train != null) {
-      checkTrainDataset(args, train);
-    }
+    checkTrainDataset(args, train);
     checkTrainableParameters(model);
-    if (train != null && args.saveStrategy() != SaveStrategy.NO) {
+    if (args.saveStrategy() != SaveStrategy.NO) {
       checkOutputDir(args.outputDir());
     }
   }
@@ -82,8 +80,8 @@ final class ConstructionChecks {
     throw new IllegalArgumentException("the model has no trainable parameters (" + (total == 0
         ? "its block has no parameters at all"
         : "all " + total + " of its parameters are frozen: they do not require gradients")
-        + "), so training cannot change it; unfreeze some (block.freezeParameters(false)) or use the Trainer"
-        + " for evaluate() and predict() only");
+        + "), so training cannot change it; unfreeze some (block.freezeParameters(false)), or give no train"
+        + " dataset to use the Trainer for evaluate() and predict() only");
   }
 
   /**

@@ -47,7 +47,7 @@ class KillAndResumeTest {
     List<String> kills = new ArrayList<>();
     Random random = new Random();
     for (int i = 0; i < 3; i++) {
-      kills.add(killAtRandom(killed, maxSteps, "tiny", random.nextInt(200)));
+      kills.add(killAtRandom(killed, maxSteps, "tiny", 1 + random.nextInt(3), random));
     }
     // A second save of a step happens at epoch ends (every 5 steps) that are also save steps (every 2).
     for (String phase : List.of("OLD_MOVED_ASIDE#1", "TEMPORARY_CREATED#2", "TEMPORARY_COMPLETE#2",
@@ -72,39 +72,53 @@ class KillAndResumeTest {
     long started = System.nanoTime();
     runToEnd(reference, maxSteps, "big");
     long referenceMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    int saves = journal(reference).size();
 
     Path killed = dir.resolve("killed");
     Random random = new Random();
     List<String> kills = new ArrayList<>();
-    // Each kill lets the child train for up to this long after its first save, so that the kills spread
-    // over the whole run (the reference time includes one JVM start).
-    int window = (int) Math.max(200, referenceMillis / killCount);
+    // Each child completes 2 to `most` + 1 saves before its kill: the kills spread over most of the run.
+    int most = Math.max(1, saves / (2 * killCount) - 1);
     for (int i = 0; i < killCount; i++) {
-      kills.add(killAtRandom(killed, maxSteps, "big", random.nextInt(window)));
+      kills.add(killAtRandom(killed, maxSteps, "big", 1 + random.nextInt(most), random));
     }
     runToEnd(killed, maxSteps, "big");
     assertSameRun(reference, killed, kills);
-    System.out.println("soak: " + killCount + " kills of a " + maxSteps + "-step run (uninterrupted: "
-        + referenceMillis + " ms, kill window " + window + " ms); " + kills.stream().filter(k -> k.contains("save"))
+    System.out.println("soak: " + killCount + " kills of a " + maxSteps + "-step run with " + saves + " saves"
+        + " (uninterrupted: " + referenceMillis + " ms); " + kills.stream().filter(k -> k.contains("during"))
         .count() + " landed during a save or deletion; final weights and log history bitwise identical");
     kills.forEach(k -> System.out.println("  " + k));
   }
 
-  /** Kills the child at a random moment within {@code window} ms after it has completed its first save. */
-  private String killAtRandom(Path out, int maxSteps, String size, int millis) throws Exception {
-    int savesBefore = journal(out).size();
+  /**
+   * Kills the child at a random moment: once it has completed {@code saves} more saves (after a first
+   * one), after a random part of the time between its last two saves (so the kill lands anywhere in a
+   * step or a save, however fast or slow this machine is today).
+   */
+  private String killAtRandom(Path out, int maxSteps, String size, int saves, Random random) throws Exception {
+    int first = journal(out).size() + 1;
+    int target = first + saves;
     Process p = start(out, maxSteps, size);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_TIMEOUT_SECONDS);
-    while (journal(out).size() == savesBefore && p.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
+    long lastSave = 0;
+    long gap = 0;
+    for (int seen = first - 1; seen < target && p.isAlive() && System.nanoTime() < deadline; ) {
+      Thread.sleep(2);
+      int now = journal(out).size();
+      if (now > seen) {
+        gap = now > first ? System.nanoTime() - lastSave : 0;
+        lastSave = System.nanoTime();
+        seen = now;
+      }
     }
+    long millis = random.nextInt((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(gap)));
     Thread.sleep(millis);
     assertTrue(p.isAlive(), () -> "the child was still training when killed: " + log(out));
     p.destroyForcibly(); // SIGKILL on Linux
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     String during = inProgress(out);
     checkNothingLost(out);
-    return "at a random moment (" + millis + " ms after a save): checkpoints " + checkpoints(out)
+    return "at a random moment (" + millis + " ms after save " + target + "): checkpoints " + checkpoints(out)
         + (during.isEmpty() ? "" : ", killed during a save or deletion (" + during + ")");
   }
 

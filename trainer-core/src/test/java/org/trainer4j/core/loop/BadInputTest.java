@@ -115,6 +115,10 @@ class BadInputTest {
       IllegalArgumentException e = buildFails(trainer(model, args(dir).build()));
       assertTrue(e.getMessage().startsWith("the model has no trainable parameters (all 4 of its parameters are"
           + " frozen"), e.getMessage());
+      Trainer evaluateOnly = Trainer.builder().model(model).loss(Loss.softmaxCrossEntropyLoss()).args(args(dir).build())
+          .build();
+      assertTrue(evaluateOnly.evaluate(Fixtures.dataset(Fixtures.blobs(8, 2))).containsKey("eval_loss"),
+          "a frozen model can still be evaluated");
     }
   }
 
