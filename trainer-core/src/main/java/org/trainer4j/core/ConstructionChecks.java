@@ -110,7 +110,7 @@ final class ConstructionChecks {
       return;
     }
     try {
-      Files.delete(Files.createTempFile(absolute, ".tmp-write-check-", "")); // .tmp-: cleaned up if killed here
+      Files.delete(Files.createTempFile(absolute, ".write-check-", ""));
     } catch (IOException | SecurityException e) {
       throw new IllegalArgumentException("output_dir=" + outputDir + " is not allowed: it is not writable ("
           + e + "); give a folder to write checkpoints to", e);

@@ -699,11 +699,7 @@ public final class Trainer implements AutoCloseable {
         return;
       }
       LOG.info("Loading best model from {} (score: {}).", best.get(), state.bestMetric().orElse(Double.NaN));
-      try {
-        ModelWeights.load(model.getBlock(), best.get().resolve(Checkpoints.MODEL));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot load the best model from " + best.get(), e);
-      }
+      CheckpointFiles.load(best.get().resolve(Checkpoints.MODEL), file -> ModelWeights.load(model.getBlock(), file));
     }
   }
 

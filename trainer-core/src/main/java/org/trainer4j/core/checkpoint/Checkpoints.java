@@ -149,7 +149,7 @@ public final class Checkpoints {
       syncTree(temporary);
       phaseListener.accept(Phase.TEMPORARY_COMPLETE);
       if (Files.exists(target)) {
-        replaced = parent.resolve(REPLACED_PREFIX + target.getFileName() + "-" + System.nanoTime());
+        replaced = parent.resolve(REPLACED_PREFIX + target.getFileName() + "-" + uniqueSuffix());
         move(target, replaced);
         syncDirectory(parent);
         phaseListener.accept(Phase.OLD_MOVED_ASIDE);
@@ -170,6 +170,11 @@ public final class Checkpoints {
     }
   }
 
+  /** A positive number, different for each call in practice; no dash, so the step before it stays readable. */
+  private static long uniqueSuffix() {
+    return System.nanoTime() & Long.MAX_VALUE;
+  }
+
   private static void move(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
@@ -187,7 +192,8 @@ public final class Checkpoints {
       return;
     }
     List<Path> leftovers = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(outputDir, ".{tmp,replaced,deleting}-*")) {
+    // Only this class's own names: other hidden files of the folder are none of its business.
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(outputDir, ".{tmp,replaced,deleting}-checkpoint-*")) {
       entries.forEach(leftovers::add);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clean interrupted saves in " + outputDir, e);
@@ -282,7 +288,7 @@ public final class Checkpoints {
    * cleans up).
    */
   public static void delete(Path checkpoint) {
-    Path doomed = checkpoint.resolveSibling(DELETING_PREFIX + checkpoint.getFileName() + "-" + System.nanoTime());
+    Path doomed = checkpoint.resolveSibling(DELETING_PREFIX + checkpoint.getFileName() + "-" + uniqueSuffix());
     try {
       move(checkpoint, doomed);
     } catch (IOException e) {
