@@ -14,10 +14,17 @@ import org.trainer4j.core.callback.TrainerCallback;
 public final class CallbackStates {
   private CallbackStates() {}
 
-  /** {@code stateful_callbacks} for this control and these callbacks, as a save writes it. */
+  /**
+   * {@code stateful_callbacks} for this control and these callbacks, as a save writes it. The control is
+   * written as it is once the save is done, with {@code should_save} off (HF writes it on, because it
+   * saves before {@code on_save} resets the flag): a run resumed from the checkpoint must not save that
+   * step again.
+   */
   public static Map<String, Object> export(TrainerControl control, List<TrainerCallback> callbacks) {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("TrainerControl", entry(control));
+    Map<String, Object> flags = new LinkedHashMap<>(control.stateArgs());
+    flags.put("should_save", false);
+    out.put("TrainerControl", entry(flags, control.stateAttributes()));
     Map<String, List<Object>> grouped = new LinkedHashMap<>();
     for (TrainerCallback cb : callbacks) {
       if (cb instanceof ExportableState exportable) {
@@ -31,6 +38,7 @@ public final class CallbackStates {
   @SuppressWarnings("unchecked")
   static void restore(Map<String, Object> saved, TrainerControl control, List<TrainerCallback> callbacks) {
     restoreOne(saved.get("TrainerControl"), control);
+    control.setShouldSave(false); // the checkpoint's own save is done (older files say otherwise)
     Map<String, Integer> seen = new LinkedHashMap<>();
     for (TrainerCallback cb : callbacks) {
       if (!(cb instanceof ExportableState exportable)) {
@@ -58,9 +66,13 @@ public final class CallbackStates {
   }
 
   private static Map<String, Object> entry(ExportableState state) {
+    return entry(state.stateArgs(), state.stateAttributes());
+  }
+
+  private static Map<String, Object> entry(Map<String, Object> args, Map<String, Object> attributes) {
     Map<String, Object> e = new LinkedHashMap<>();
-    e.put("args", state.stateArgs());
-    e.put("attributes", state.stateAttributes());
+    e.put("args", args);
+    e.put("attributes", attributes);
     return e;
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.trainer4j.core.checkpoint.CheckpointFiles;
 import org.trainer4j.core.checkpoint.Checkpoints;
 import org.trainer4j.core.checkpoint.Safetensors;
 import org.trainer4j.core.json.PyJson;
@@ -28,21 +29,32 @@ final class CheckpointState {
     Files.writeString(dir.resolve(Checkpoints.SCHEDULER), PyJson.dumps(scheduler.state(), true) + "\n");
   }
 
+  /**
+   * Loads the optimizer and schedule state of a checkpoint.
+   *
+   * @throws IllegalArgumentException naming the file that is damaged or does not fit this run
+   */
   @SuppressWarnings("unchecked")
-  static void loadOptimizer(Path dir, Optimizer optimizer, LrScheduler scheduler) throws IOException {
-    Path file = dir.resolve(Checkpoints.OPTIMIZER);
-    Map<String, Object> scalars = (Map<String, Object>) PyJson.loads(Safetensors.readMetadata(file).get("scalars"));
-    Object savedName = scalars.get("optimizer");
-    if (savedName != null && !optimizer.name().equals(savedName)) {
-      throw new IllegalArgumentException("the checkpoint " + dir + " was trained with optim=" + savedName
-          + ", this run uses optim=" + optimizer.name() + "; resume with the same optimizer");
-    }
-    try (NDManager manager = NDManager.newBaseManager()) {
-      Map<String, NDArray> arrays = new LinkedHashMap<>();
-      Safetensors.read(file).forEach((name, tensor) -> arrays.put(name, tensor.toArray(manager)));
-      optimizer.loadState(new OptimizerState(arrays, scalars));
-    }
-    scheduler.loadState((Map<String, Object>) PyJson.loads(Files.readString(dir.resolve(Checkpoints.SCHEDULER))));
+  static void loadOptimizer(Path dir, Optimizer optimizer, LrScheduler scheduler) {
+    CheckpointFiles.load(dir.resolve(Checkpoints.OPTIMIZER), file -> {
+      String text = Safetensors.readMetadata(file).get("scalars");
+      if (text == null) {
+        throw new IllegalArgumentException("it has no \"scalars\" metadata (the optimizer's step and settings)");
+      }
+      Map<String, Object> scalars = (Map<String, Object>) PyJson.loads(text);
+      Object savedName = scalars.get("optimizer");
+      if (savedName != null && !optimizer.name().equals(savedName)) {
+        throw new IllegalArgumentException("the checkpoint " + dir + " was trained with optim=" + savedName
+            + ", this run uses optim=" + optimizer.name() + "; resume with the same optimizer");
+      }
+      try (NDManager manager = NDManager.newBaseManager()) {
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        Safetensors.read(file).forEach((name, tensor) -> arrays.put(name, tensor.toArray(manager)));
+        optimizer.loadState(new OptimizerState(arrays, scalars));
+      }
+    });
+    CheckpointFiles.load(dir.resolve(Checkpoints.SCHEDULER),
+        file -> scheduler.loadState((Map<String, Object>) PyJson.loads(Files.readString(file))));
   }
 
   /** Moves a fresh schedule to a step (a model-only checkpoint has no schedule state). */

@@ -11,14 +11,16 @@ import org.trainer4j.core.json.PyJson;
 /**
  * What a resumed run needs besides {@code trainer_state.json} to continue exactly: the losses not yet
  * logged, the last step's learning rate and gradient norm (an epoch-end log repeats them), whether the
- * epoch-end events of that step already ran, the seeds, and a fingerprint of the epoch's data order.
- * The random state itself needs no saving: the sampler's order is a function of the epoch (the default
- * one of {@code (data_seed, epoch)}) and dropout of {@code (seed, global_step)}, so both repeat on
- * resume; the fingerprint tells when a sampler does not keep to that. {@code epochOrder} is null in
- * checkpoints written before it existed.
+ * epoch-end events of that step already ran, the seeds, a fingerprint of the epoch's data order and the
+ * engine's intra-op thread count. The random state itself needs no saving: the sampler's order is a
+ * function of the epoch (the default one of {@code (data_seed, epoch)}) and dropout of {@code (seed,
+ * global_step)}, so both repeat on resume; the fingerprint tells when a sampler does not keep to that.
+ * A resume with another thread count can differ in the last bits, and is warned about. {@code
+ * epochOrder} and {@code intraOpThreads} are null in checkpoints written before they existed (the
+ * thread count also when the engine does not say).
  */
 record LoopState(Losses losses, int lastLoggedStep, double learningRate, Double gradNorm, boolean epochFinished,
-    int seed, int dataSeed, EpochOrder epochOrder) {
+    int seed, int dataSeed, EpochOrder epochOrder, Integer intraOpThreads) {
 
   /** {@link LossTracker}'s sums. */
   record Losses(double sum, int steps, int nonFinite, double total) {}
@@ -45,6 +47,7 @@ record LoopState(Losses losses, int lastLoggedStep, double learningRate, Double 
     if (epochOrder != null) {
       m.put("epoch_order", Map.of("epoch", epochOrder.epoch(), "hash", epochOrder.hash()));
     }
+    m.put("intra_op_threads", intraOpThreads);
     Files.writeString(file, PyJson.dumps(m, true) + "\n");
   }
 
@@ -57,7 +60,7 @@ record LoopState(Losses losses, int lastLoggedStep, double learningRate, Double 
     return new LoopState(losses, number(m, "last_logged_step").intValue(), number(m, "learning_rate").doubleValue(),
         m.get("grad_norm") == null ? null : number(m, "grad_norm").doubleValue(),
         Boolean.TRUE.equals(m.get("epoch_finished")), number(m, "seed").intValue(), number(m, "data_seed").intValue(),
-        order);
+        order, m.get("intra_op_threads") == null ? null : number(m, "intra_op_threads").intValue());
   }
 
   private static Number number(Map<?, ?> m, String key) {

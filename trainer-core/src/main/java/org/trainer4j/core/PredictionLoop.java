@@ -41,16 +41,19 @@ final class PredictionLoop {
     int samples = 0;
     int[] order = loader.order(0);
     for (int b = 0; b < loader.length(); b++) {
+      int[] indices = loader.batchIndices(order, b);
+      BatchCheck.Place place = new BatchCheck.Place("evaluation", 0, b);
       try (NDScope scope = new NDScope();
           NDManager manager = parent.newSubManager();
-          Batch batch = loader.dataset().batch(manager, loader.batchIndices(order, b))) {
+          Batch batch = loader.dataset().batch(manager, indices)) {
         scope.suppressNotUsedWarning();
+        BatchCheck.shapes(batch, indices, place);
         NDList outputs = model.forward(batch.inputs(), manager);
         predictions.add(toHost(firstOutput(outputs, ignoreKeys)));
         NDList batchLabels = selectLabels(batch.labels(), labelNames);
         if (!batchLabels.isEmpty()) {
           labels.add(toHost(batchLabels.get(0)));
-          float batchLoss = loss.evaluate(batchLabels, outputs).toType(DataType.FLOAT32, false).getFloat();
+          float batchLoss = lossOf(loss, batchLabels, outputs, indices, place);
           lossSum += (double) batchLoss * batch.size();
           lossSamples += batch.size();
           float[] repeated = new float[batch.size()];
@@ -69,6 +72,14 @@ final class PredictionLoop {
         keepInputs ? Optional.of(HostArray.concat(inputs)) : Optional.empty(),
         losses.isEmpty() ? Optional.empty() : Optional.of(HostArray.concat(losses)),
         lossSamples == 0 ? Optional.empty() : Optional.of(lossSum / lossSamples), samples, loader.length());
+  }
+
+  private static float lossOf(Loss loss, NDList labels, NDList outputs, int[] indices, BatchCheck.Place place) {
+    try {
+      return loss.evaluate(labels, outputs).toType(DataType.FLOAT32, false).getFloat();
+    } catch (RuntimeException e) {
+      throw BatchCheck.explain(e, loss, labels, outputs, indices, place);
+    }
   }
 
   /** The labels the loss and metrics use: those named in {@code label_names}, else all of them. */

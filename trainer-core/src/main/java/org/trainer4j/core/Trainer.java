@@ -30,6 +30,7 @@ import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.callback.CallbackHandler;
 import org.trainer4j.core.callback.CallbackRole;
 import org.trainer4j.core.callback.DefaultFlowCallback;
+import org.trainer4j.core.callback.EarlyStoppingCallback;
 import org.trainer4j.core.callback.Event;
 import org.trainer4j.core.callback.Integrations;
 import org.trainer4j.core.callback.TrainerCallback;
@@ -42,6 +43,7 @@ import org.trainer4j.core.data.Sampler;
 import org.trainer4j.core.data.Seeds;
 import org.trainer4j.core.data.TrainerDataset;
 import org.trainer4j.core.metrics.ComputeMetrics;
+import org.trainer4j.core.checkpoint.CheckpointFiles;
 import org.trainer4j.core.checkpoint.Checkpoints;
 import org.trainer4j.core.checkpoint.ModelWeights;
 import org.trainer4j.core.metrics.EvalPrediction;
@@ -92,6 +94,7 @@ public final class Trainer implements AutoCloseable {
   private final TrainerControl control = new TrainerControl();
   private TrainerState state = new TrainerState();
   private final CallbackLogs callbackLogs = new CallbackLogs(this::logForCallback);
+  private final int logHistoryLimit;
   private CallbackContext context;
 
   private Trainer(Builder b) {
@@ -118,6 +121,9 @@ public final class Trainer implements AutoCloseable {
     this.evalDataset = b.evalDataset;
     this.computeMetrics = b.computeMetrics;
     this.trainSampler = TrainingOrder.choose(args, b.trainSampler);
+    ConstructionChecks.check(args, model, trainDataset, evalDataset, computeMetrics);
+    this.logHistoryLimit = b.logHistoryLimit;
+    state.limitLogHistory(logHistoryLimit);
     this.context = CallbackContext.empty().withLogger(callbackLogs::add).withModel(model)
         .withDataLoaders(trainDataset == null ? null : trainLoader(), evalDataset == null ? null : evalLoader(evalDataset));
 
@@ -321,14 +327,14 @@ public final class Trainer implements AutoCloseable {
     }
     DataLoader loader = trainLoader();
     StepPlan plan = StepPlan.of(args, loader.length());
-    Checkpoints.removeInterruptedSaves(args.outputDir());
-    if (resumeFrom.isEmpty()) {
-      clearOldCheckpoints();
-    }
+    Checkpoints.recoverInterruptedSaves(args.outputDir());
+    List<Path> overwritten = resumeFrom.isEmpty() ? checkpointsToOverwrite() : List.of();
     initializeBlock(loader);
     List<NamedParameter> parameters = Optimizers.trainableParameters(model.getBlock());
 
     state = resumeFrom.map(c -> resumedState(c, plan)).orElseGet(TrainerState::new);
+    Optional<String> stoppedBefore = resumeFrom.flatMap(c -> ResumePoint.stopReason(state, plan));
+    state.limitLogHistory(logHistoryLimit);
     if (resumeFrom.isEmpty()) {
       state.setEpoch(0); // as HF: None before training, 0 from onTrainBegin on
     }
@@ -343,7 +349,11 @@ public final class Trainer implements AutoCloseable {
       LrScheduler scheduler = Optimizers.schedule(args, plan.maxSteps());
       context = context.withOptimizer(optimizer, scheduler).withDataLoaders(loader, context.evalDataLoader().orElse(null));
       TrainingRun run = new TrainingRun(plan, loader, parameters, optimizer, scheduler);
-      resumeFrom.ifPresent(run::restore);
+      resumeFrom.ifPresent(c -> run.restore(c, stoppedBefore));
+      if (!overwritten.isEmpty()) {
+        run.tryFirstBatch(); // the run can start: only now may the old run's checkpoints go
+        deleteOverwritten(overwritten);
+      }
       String reporting = Integrations.describe(integrations, args.reportTo(), integrationsOff);
       if (integrationsOff.isEmpty()) {
         LOG.info(reporting);
@@ -357,18 +367,22 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** Refuses to mix a new run's checkpoints with an old run's, unless {@code overwrite_output_dir} says so. */
-  private void clearOldCheckpoints() {
+  /**
+   * The old run's checkpoints a new run replaces with {@code overwrite_output_dir}; they are deleted only
+   * once the new run is known to start. Without the option, mixing runs is refused.
+   */
+  private List<Path> checkpointsToOverwrite() {
     List<Path> old = Checkpoints.list(args.outputDir());
-    if (old.isEmpty()) {
-      return;
-    }
-    if (!args.overwriteOutputDir()) {
+    if (!old.isEmpty() && !args.overwriteOutputDir()) {
       throw new IllegalStateException("output_dir " + args.outputDir() + " already holds checkpoints ("
           + old.stream().map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.joining(", "))
           + "); resume them with train(true) or --resume_from_checkpoint true, choose another output_dir,"
           + " or set overwrite_output_dir=true to delete them");
     }
+    return old;
+  }
+
+  private static void deleteOverwritten(List<Path> old) {
     for (Path p : old) {
       LOG.info("overwrite_output_dir=true: deleting {}", p);
       Checkpoints.delete(p);
@@ -376,15 +390,18 @@ public final class Trainer implements AutoCloseable {
   }
 
   private TrainerState resumedState(Path checkpoint, StepPlan plan) {
+    if (args.saveOnlyModel()) {
+      Checkpoints.requireComplete(checkpoint, Checkpoints.MODEL_ONLY, "save_only_model=true needs "
+          + String.join(", ", Checkpoints.MODEL_ONLY));
+    } else {
+      Checkpoints.requireComplete(checkpoint, Checkpoints.FULL, "a resume needs all of " + String.join(", ",
+          Checkpoints.FULL) + " to continue exactly; resume a model-only checkpoint with save_only_model=true");
+    }
     TrainerState loaded = TrainerState.loadFromJson(checkpoint.resolve(Checkpoints.TRAINER_STATE));
     warnIfChanged("logging_steps", loaded.loggingSteps(), plan.loggingSteps());
     warnIfChanged("eval_steps", loaded.evalSteps(), plan.evalSteps());
     warnIfChanged("save_steps", loaded.saveSteps(), plan.saveSteps());
-    try {
-      ModelWeights.load(model.getBlock(), checkpoint.resolve(Checkpoints.MODEL));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the model of checkpoint " + checkpoint, e);
-    }
+    CheckpointFiles.load(checkpoint.resolve(Checkpoints.MODEL), file -> ModelWeights.load(model.getBlock(), file));
     if (args.restoreCallbackStatesFromCheckpoint()) {
       CallbackStates.restore(loaded.statefulCallbacks(), control, callbacks.callbacks());
     }
@@ -404,15 +421,15 @@ public final class Trainer implements AutoCloseable {
       return Optional.empty();
     }
     if (value.equalsIgnoreCase("true")) {
-      Checkpoints.removeInterruptedSaves(args.outputDir());
+      Checkpoints.recoverInterruptedSaves(args.outputDir());
       return Optional.of(Checkpoints.latest(args.outputDir()).orElseThrow(() -> new IllegalStateException(
           "no valid checkpoint found in " + args.outputDir() + " (resume_from_checkpoint=true looks for"
               + " checkpoint-<step> folders there)")));
     }
     Path folder = Path.of(value);
-    if (!Files.isRegularFile(folder.resolve(Checkpoints.TRAINER_STATE))) {
+    if (!Files.isDirectory(folder)) {
       throw new IllegalArgumentException("resume_from_checkpoint=" + value + " is not allowed: no valid checkpoint"
-          + " found in " + folder + " (it has no " + Checkpoints.TRAINER_STATE + ")");
+          + " found in " + folder + " (there is no such folder); give a checkpoint-<step> folder or true");
     }
     return Optional.of(folder);
   }
@@ -433,6 +450,13 @@ public final class Trainer implements AutoCloseable {
     private int startEpoch;
     private int skipBatches;
     private LoopState.EpochOrder epochOrder;
+    /** The step of the checkpoint this run resumed from, which it never saves again; -1 for a new run. */
+    private int resumedStep = -1;
+    /** Why the run this one resumes had already stopped; empty when it trains on. */
+    private Optional<String> stoppedBefore = Optional.empty();
+    /** The evaluation lacked metric_for_best_model: reported once the checkpoint of that step is saved. */
+    private String missingMetric;
+    private boolean warnedNaNMetric;
 
     TrainingRun(StepPlan plan, DataLoader loader, List<NamedParameter> parameters, Optimizer optimizer,
         LrScheduler scheduler) {
@@ -446,26 +470,31 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** Continues from a checkpoint: optimizer, schedule, loss sums and the data position. */
-    void restore(Path checkpoint) {
+    void restore(Path checkpoint, Optional<String> stopped) {
+      resumedStep = state.globalStep();
+      stoppedBefore = stopped;
       Path loop = checkpoint.resolve(Checkpoints.LOOP_STATE);
       if (Files.isRegularFile(loop)) {
-        try {
-          CheckpointState.loadOptimizer(checkpoint, optimizer, scheduler);
-          LoopState saved = LoopState.read(loop);
-          losses.restore(saved.losses());
-          lastLoggedStep = saved.lastLoggedStep();
-          learningRate = saved.learningRate();
-          gradNorm = saved.gradNorm();
-          epochFinished = saved.epochFinished();
-          if (saved.seed() != args.seed() || saved.dataSeed() != dataSeed()) {
-            LOG.warn("the checkpoint was trained with seed={} data_seed={}, this run uses seed={} data_seed={}:"
-                + " data order and dropout will differ from an uninterrupted run", saved.seed(), saved.dataSeed(),
-                args.seed(), dataSeed());
-          } else if (saved.epochOrder() != null) {
-            warnIfOrderChanged(saved.epochOrder(), checkpoint);
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read the optimizer state of checkpoint " + checkpoint, e);
+        CheckpointState.loadOptimizer(checkpoint, optimizer, scheduler);
+        LoopState saved = CheckpointFiles.read(loop, LoopState::read);
+        losses.restore(saved.losses());
+        lastLoggedStep = saved.lastLoggedStep();
+        learningRate = saved.learningRate();
+        gradNorm = saved.gradNorm();
+        epochFinished = saved.epochFinished();
+        if (saved.seed() != args.seed() || saved.dataSeed() != dataSeed()) {
+          LOG.warn("the checkpoint was trained with seed={} data_seed={}, this run uses seed={} data_seed={}:"
+              + " data order and dropout will differ from an uninterrupted run", saved.seed(), saved.dataSeed(),
+              args.seed(), dataSeed());
+        } else if (saved.epochOrder() != null) {
+          warnIfOrderChanged(saved.epochOrder(), checkpoint);
+        }
+        Optional<Integer> threads = EngineThreads.intraOp();
+        if (saved.intraOpThreads() != null && threads.isPresent() && !threads.get().equals(saved.intraOpThreads())) {
+          LOG.warn("checkpoint {} was written with {} intra-op threads, this run has {}: sums over large arrays are"
+              + " split by thread, so results can differ from the uninterrupted run in the last bits; start with"
+              + " -Dai.djl.pytorch.num_threads={} for an exact continuation", checkpoint, saved.intraOpThreads(),
+              threads.get(), saved.intraOpThreads());
         }
       } else {
         LOG.warn("checkpoint {} holds the model only (save_only_model): the optimizer and schedule start"
@@ -478,6 +507,12 @@ public final class Trainer implements AutoCloseable {
       if (done > 0 && done % plan.updatesPerEpoch() == 0 && !epochFinished) {
         startEpoch--; // the checkpoint was written before that epoch's end-of-epoch events ran
         skipBatches = plan.batchesPerEpoch();
+      }
+      if (stoppedBefore.isPresent()) {
+        LOG.warn("{} ends a run that had already stopped ({}): resuming trains nothing and returns its final state{}",
+            checkpoint, stoppedBefore.get(), epochFinished ? "" : " (after the end-of-epoch events still due)");
+        skipBatches = epochFinished ? 0 : plan.batchesPerEpoch();
+        return;
       }
       LOG.info("Continuing training from checkpoint {} at step {}: skipping {} epochs and {} batches", checkpoint,
           done, startEpoch, skipBatches);
@@ -496,12 +531,19 @@ public final class Trainer implements AutoCloseable {
     TrainOutput execute() {
       long start = System.nanoTime();
       fire(Event.ON_TRAIN_BEGIN);
+      if (stoppedBefore.isPresent()) {
+        control.setShouldTrainingStop(true); // as it was when the run stopped
+      }
       if (args.evalOnStart()) {
         evaluateDuringTraining();
+        if (missingMetric != null) {
+          throw new IllegalArgumentException(missingMetric + "; nothing was trained yet (eval_on_start)");
+        }
       }
       int accumulation = args.gradientAccumulationSteps();
-      for (int epoch = startEpoch; epoch < plan.numTrainEpochs() && state.globalStep() < plan.maxSteps()
-          || epoch == startEpoch && skipBatches == plan.batchesPerEpoch(); epoch++) {
+      boolean replayEpochEnd = skipBatches == plan.batchesPerEpoch();
+      for (int epoch = startEpoch; stoppedBefore.isEmpty() && epoch < plan.numTrainEpochs()
+          && state.globalStep() < plan.maxSteps() || epoch == startEpoch && replayEpochEnd; epoch++) {
         int[] order = loader.order(epoch);
         epochOrder = LoopState.EpochOrder.of(epoch, order);
         int batches = plan.batchesPerEpoch();
@@ -514,7 +556,8 @@ public final class Trainer implements AutoCloseable {
           if (step == windowStart) {
             fire(Event.ON_STEP_BEGIN);
           }
-          losses.addMicroBatch(forwardBackward(loader.batchIndices(order, step), windowSize, step - windowStart));
+          losses.addMicroBatch(forwardBackward(loader.batchIndices(order, step), windowSize, step - windowStart,
+              new BatchCheck.Place("training", epoch, step)));
           if (step - windowStart == windowSize - 1) {
             losses.endStep();
             optimizerStep();
@@ -543,6 +586,9 @@ public final class Trainer implements AutoCloseable {
       metrics.put("total_flos", state.totalFlos());
       metrics.put("train_loss", trainLoss);
       log(metrics);
+      if (args.saveTotalLimit().orElse(0) == 1) {
+        state.bestModelCheckpoint().ifPresent(best -> Checkpoints.keepOnly(args.outputDir(), Path.of(best)));
+      }
       fire(Event.ON_TRAIN_END);
       return new TrainOutput(state.globalStep(), trainLoss, metrics);
     }
@@ -554,7 +600,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** One micro-batch: forward, loss scaled by the window's length, backward. Returns the unscaled loss. */
-    private float forwardBackward(int[] indices, int windowSize, int microIndex) {
+    private float forwardBackward(int[] indices, int windowSize, int microIndex, BatchCheck.Place place) {
       // Dropout draws depend on the seed and the position in the run only, so a resumed run repeats them.
       Engine.getInstance().setRandomSeed(stepSeed(state.globalStep(), microIndex));
       try (NDScope scope = new NDScope();
@@ -562,11 +608,36 @@ public final class Trainer implements AutoCloseable {
           Batch batch = trainDataset.batch(manager, indices);
           GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         scope.suppressNotUsedWarning();
-        NDList outputs = model.getBlock().forward(new ParameterStore(manager, false), batch.inputs(), true);
-        NDArray value = loss.evaluate(PredictionLoop.selectLabels(batch.labels(), args.labelNames()), outputs);
+        NDArray value = forwardLoss(batch, indices, place, manager, true);
         collector.backward(windowSize == 1 ? value : value.div(windowSize));
         state.setTotalFlos(state.totalFlos() + 6.0 * parameterCount * batch.size());
         return value.toType(DataType.FLOAT32, false).getFloat();
+      }
+    }
+
+    /** The batch's loss, after checking its shapes; a loss the engine rejects is explained when it can be. */
+    private NDArray forwardLoss(Batch batch, int[] indices, BatchCheck.Place place, NDManager manager, boolean training) {
+      BatchCheck.shapes(batch, indices, place);
+      NDList outputs = model.getBlock().forward(new ParameterStore(manager, false), batch.inputs(), training);
+      NDList labels = PredictionLoop.selectLabels(batch.labels(), args.labelNames());
+      try {
+        return loss.evaluate(labels, outputs);
+      } catch (RuntimeException e) {
+        throw BatchCheck.explain(e, loss, labels, outputs, indices, place);
+      }
+    }
+
+    /**
+     * Runs the first batch forward and through the loss, without training: proof that the engine, the
+     * model and the data work, before anything of an old run is deleted.
+     */
+    void tryFirstBatch() {
+      int[] indices = loader.batchIndices(loader.order(0), 0);
+      try (NDScope scope = new NDScope();
+          NDManager manager = model.getNDManager().newSubManager();
+          Batch batch = trainDataset.batch(manager, indices)) {
+        scope.suppressNotUsedWarning();
+        forwardLoss(batch, indices, new BatchCheck.Place("training", 0, 0), manager, false);
       }
     }
 
@@ -603,8 +674,21 @@ public final class Trainer implements AutoCloseable {
         evaluateDuringTraining();
       }
       if (control.shouldSave()) {
-        saveCheckpoint();
-        fire(Event.ON_SAVE);
+        Path folder = args.outputDir().resolve(Checkpoints.folderName(state.globalStep()));
+        if (state.globalStep() == resumedStep && Files.isDirectory(folder)) {
+          // The checkpoint this run resumed from: saving it again would only put it at risk.
+          LOG.info("Not saving {} again: this run resumed from it", folder);
+          control.setShouldSave(false);
+        } else {
+          saveCheckpoint(folder);
+          fire(Event.ON_SAVE);
+        }
+      }
+      if (missingMetric != null) {
+        Path saved = args.outputDir().resolve(Checkpoints.folderName(state.globalStep()));
+        throw new IllegalArgumentException(missingMetric + "; " + (Files.isDirectory(saved)
+            ? "the work so far is saved in " + saved + ": fix the metric and resume from it"
+            : "nothing was saved (save_strategy=" + args.saveStrategy() + ")"));
       }
     }
 
@@ -615,6 +699,18 @@ public final class Trainer implements AutoCloseable {
       }
       Map<String, Object> metrics = evaluate(evalDataset, List.of(), "eval");
       if (args.metricForBestModel().isPresent()) {
+        Optional<Double> value = BestModel.value(args, metrics);
+        if (value.isEmpty()) {
+          // Known only now: keep the work done so far (unless saving is off), then fail.
+          missingMetric = BestModel.missingMessage(args, metrics);
+          control.setShouldSave(args.saveStrategy() != SaveStrategy.NO);
+          return;
+        }
+        if (value.get().isNaN() && !warnedNaNMetric) {
+          warnedNaNMetric = true;
+          LOG.warn("{} is NaN at step {}: a NaN never counts as the best model (warned once per run)",
+              EarlyStoppingCallback.metricKey(args.metricForBestModel().get()), state.globalStep());
+        }
         boolean newBest = BestModel.update(args, state, metrics);
         if (args.saveStrategy() == SaveStrategy.BEST) {
           control.setShouldSave(newBest);
@@ -623,12 +719,11 @@ public final class Trainer implements AutoCloseable {
       scheduler.onEvaluate(metrics);
     }
 
-    private void saveCheckpoint() {
-      Path folder = args.outputDir().resolve(Checkpoints.folderName(state.globalStep()));
+    private void saveCheckpoint(Path folder) {
       state.setStatefulCallbacks(CallbackStates.export(control, callbacks.callbacks()));
       BestModel.bestCheckpoint(args, state, folder).ifPresent(best -> state.setBestModelCheckpoint(best.toString()));
       LoopState loopState = new LoopState(losses.save(), lastLoggedStep, learningRate, gradNorm,
-          epochFinished, args.seed(), dataSeed(), epochOrder);
+          epochFinished, args.seed(), dataSeed(), epochOrder, EngineThreads.intraOp().orElse(null));
       try {
         Checkpoints.writeAtomically(folder, dir -> {
           ModelWeights.save(model.getBlock(), dir.resolve(Checkpoints.MODEL));
@@ -654,11 +749,7 @@ public final class Trainer implements AutoCloseable {
         return;
       }
       LOG.info("Loading best model from {} (score: {}).", best.get(), state.bestMetric().orElse(Double.NaN));
-      try {
-        ModelWeights.load(model.getBlock(), best.get().resolve(Checkpoints.MODEL));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot load the best model from " + best.get(), e);
-      }
+      CheckpointFiles.load(best.get().resolve(Checkpoints.MODEL), file -> ModelWeights.load(model.getBlock(), file));
     }
   }
 
@@ -678,6 +769,10 @@ public final class Trainer implements AutoCloseable {
   private record PredictionRun(PredictionLoop.Result result, Map<String, Object> metrics) {}
 
   private PredictionRun predictionMetrics(DataLoader loader, Collection<String> ignoreKeys, String prefix) {
+    if (loader.dataset().size() == 0) {
+      throw new IllegalArgumentException("the dataset to " + (prefix.equals("test") ? "predict" : "evaluate")
+          + " is empty (0 examples); give one with examples");
+    }
     long start = System.nanoTime();
     CallbackContext stepContext = context.withDataLoaders(context.trainDataLoader().orElse(null), loader);
     initializeBlock(loader);
@@ -767,6 +862,7 @@ public final class Trainer implements AutoCloseable {
     private Sampler trainSampler;
     private final List<TrainerCallback> callbacks = new ArrayList<>();
     private ClassLoader classLoader = Trainer.class.getClassLoader();
+    private int logHistoryLimit;
 
     /** The DJL model to train; its block is initialized from the first batch if it is not yet. */
     public Builder model(Model v) { model = v; return this; }
@@ -793,6 +889,20 @@ public final class Trainer implements AutoCloseable {
     public Builder callbacks(List<? extends TrainerCallback> v) { callbacks.addAll(v); return this; }
     /** Where integrations are looked up with ServiceLoader (default: this library's class loader). */
     public Builder classLoader(ClassLoader v) { classLoader = v; return this; }
+
+    /**
+     * Keeps only the newest {@code rows} rows of {@code log_history} in memory and in each {@code
+     * trainer_state.json} (default 0: all, as HF). For long runs that log often: the history otherwise
+     * grows without bound and every save rewrites all of it. Integrations (TensorBoard, W&B) still get
+     * every row; best model, early stopping and resume are unaffected (docs/TRAINER.md).
+     *
+     * @throws IllegalArgumentException for a negative number
+     */
+    public Builder logHistoryLimit(int rows) {
+      new TrainerState().limitLogHistory(rows); // the same check, now rather than at build()
+      logHistoryLimit = rows;
+      return this;
+    }
 
     /**
      * Builds the Trainer: resolves {@code report_to}, orders the callbacks and fires {@code onInitEnd}.

@@ -39,6 +39,13 @@ public final class TrainerState {
   private Number numInputTokensSeen = 0;
   private Number totalFlos = 0;
   private final List<Map<String, Object>> logHistory = new ArrayList<>();
+  /**
+   * Each row's JSON text once a save has written it (null before): rows never change, and formatting
+   * every float of a long history again at each save would cost seconds.
+   */
+  private final List<PyJson.Raw> logHistoryJson = new ArrayList<>();
+  /** At most this many rows are kept (the newest); 0 keeps all. */
+  private int logHistoryLimit;
   private Number bestMetric;
   private Number bestGlobalStep;
   private String bestModelCheckpoint;
@@ -73,8 +80,15 @@ public final class TrainerState {
   public long numInputTokensSeen() { return numInputTokensSeen.longValue(); }
   /** Estimated floating point operations so far (6 × parameters × samples). */
   public double totalFlos() { return totalFlos.doubleValue(); }
-  /** Every log row so far, each with its {@code step}; read-only. */
-  public List<Map<String, Object>> logHistory() { return Collections.unmodifiableList(logHistory); }
+  /**
+   * Every log row so far, each with its {@code step}, or the newest {@link #limitLogHistory} of them;
+   * read-only.
+   */
+  public List<Map<String, Object>> logHistory() {
+    int size = logHistory.size();
+    return Collections.unmodifiableList(logHistoryLimit == 0 || size <= logHistoryLimit
+        ? logHistory : logHistory.subList(size - logHistoryLimit, size));
+  }
   /** The best value of {@code metric_for_best_model} so far. */
   public Optional<Double> bestMetric() { return Optional.ofNullable(bestMetric).map(Number::doubleValue); }
   /** The step at which {@link #bestMetric()} was reached. */
@@ -121,6 +135,23 @@ public final class TrainerState {
     statefulCallbacks = castMap(PyJson.normalize(Objects.requireNonNull(v, "stateful_callbacks")));
   }
 
+  /**
+   * Keeps only the newest {@code rows} rows of {@link #logHistory()} from now on (0 keeps all), so that a
+   * long run's history, and the {@code trainer_state.json} every save writes, stay bounded. Nothing of
+   * the Trainer reads the history back: best model and resume use their own fields, so a capped run
+   * trains, stops and resumes exactly as an uncapped one.
+   *
+   * @throws IllegalArgumentException for a negative number
+   */
+  public void limitLogHistory(int rows) {
+    if (rows < 0) {
+      throw new IllegalArgumentException("log history limit " + rows + " is not allowed; use 0 (keep every row)"
+          + " or a positive number of rows");
+    }
+    logHistoryLimit = rows;
+    dropOldRows(rows);
+  }
+
   /** Appends one row to {@link #logHistory()}. */
   public void appendLog(Map<String, ?> row) {
     appendOwnedLog(new LinkedHashMap<>(row));
@@ -129,6 +160,17 @@ public final class TrainerState {
   /** Appends a row made for the history and not touched afterwards, without copying it again. */
   private void appendOwnedLog(Map<String, Object> row) {
     logHistory.add(Collections.unmodifiableMap(row));
+    logHistoryJson.add(null);
+    if (logHistoryLimit > 0 && logHistory.size() >= 2 * logHistoryLimit) {
+      dropOldRows(logHistoryLimit); // in one go every limit rows, so appending stays O(1)
+    }
+  }
+
+  private void dropOldRows(int keep) {
+    if (keep > 0 && logHistory.size() > keep) {
+      logHistory.subList(0, logHistory.size() - keep).clear();
+      logHistoryJson.subList(0, logHistoryJson.size() - keep).clear();
+    }
   }
 
   /**
@@ -180,9 +222,26 @@ public final class TrainerState {
     return Collections.unmodifiableMap(m);
   }
 
-  /** The JSON text of {@code trainer_state.json}: sorted keys, two-space indent, trailing newline. */
+  /**
+   * The JSON text of {@code trainer_state.json}: sorted keys, two-space indent, trailing newline. A row
+   * of the history is formatted the first time it is written and its text reused after that, so a save
+   * costs the new rows plus copying the text of the old ones.
+   */
   public String toJson() {
-    return PyJson.dumps(toMap(), true) + "\n";
+    Map<String, Object> m = new LinkedHashMap<>(toMap());
+    int size = logHistory.size();
+    int first = logHistoryLimit == 0 ? 0 : Math.max(0, size - logHistoryLimit);
+    List<PyJson.Raw> rows = new ArrayList<>(size - first);
+    for (int i = first; i < size; i++) {
+      PyJson.Raw text = logHistoryJson.get(i);
+      if (text == null) {
+        text = new PyJson.Raw(PyJson.dumps(logHistory.get(i), true, 2)); // a row sits 2 levels deep
+        logHistoryJson.set(i, text);
+      }
+      rows.add(text);
+    }
+    m.put("log_history", rows);
+    return PyJson.dumps(m, true) + "\n";
   }
 
   /**
@@ -251,6 +310,7 @@ public final class TrainerState {
           throw new IllegalArgumentException("log_history entries must be JSON objects, got " + row);
         }
         s.logHistory.add(Collections.unmodifiableMap(castMap(map)));
+        s.logHistoryJson.add(null);
       }
     }
     m.remove("log_history");
@@ -322,6 +382,6 @@ public final class TrainerState {
   @Override
   public String toString() {
     return "TrainerState{epoch=" + epoch + ", global_step=" + globalStep + ", max_steps=" + maxSteps
-        + ", log_history=" + logHistory.size() + " rows}";
+        + ", log_history=" + logHistory().size() + " rows}";
   }
 }

@@ -36,7 +36,7 @@ public final class TrainingArguments {
   @Help("Where checkpoints, trainer_state.json and run logs are written.")
   String outputDir = "trainer_output";
 
-  @Help("Allow training into an output_dir that already holds checkpoints (they are deleted).")
+  @Help("Allow training into an output_dir that already holds checkpoints (deleted once the new run has started).")
   boolean overwriteOutputDir = false;
 
   @Help("Whether to run training (used by scripts such as the examples).")
@@ -132,7 +132,7 @@ public final class TrainingArguments {
   @Help("Save every N optimizer steps (a value below 1 is a ratio of the total steps).")
   double saveSteps = 500;
 
-  @Help("Keep at most N checkpoints (never deleting the newest or the best); unset keeps all.")
+  @Help("Keep at most N checkpoints (never deleting the newest or the best; with 1, only the best stays at the end); unset keeps all.")
   Integer saveTotalLimit = null;
 
   @Help("Save the model only, without optimizer, scheduler and random state (no exact resume).")

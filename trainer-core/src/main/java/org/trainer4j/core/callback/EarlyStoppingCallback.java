@@ -68,13 +68,16 @@ public final class EarlyStoppingCallback implements TrainerCallback, ExportableS
     String metric = metricKey(args.metricForBestModel().orElseThrow());
     Object value = context.metrics().get(metric);
     if (!(value instanceof Number number)) {
-      throw new IllegalArgumentException("EarlyStoppingCallback needs " + metric + " (from metric_for_best_model="
-          + args.metricForBestModel().orElseThrow() + "), but the evaluation produced " + context.metrics().keySet());
+      // As HF: this evaluation does not count. The Trainer reports the missing metric after it has saved.
+      LOG.warn("early stopping required metric_for_best_model, but did not find {} so early stopping is"
+          + " disabled for this evaluation; the evaluation produced {}", metric, context.metrics().keySet());
+      return;
     }
     double v = number.doubleValue();
     boolean greaterIsBetter = args.greaterIsBetter().orElse(true);
-    boolean improved = state.bestMetric().map(best ->
-        (greaterIsBetter ? v > best : v < best) && Math.abs(v - best) > threshold).orElse(true);
+    // A NaN is never an improvement, not even as the first value.
+    boolean improved = !Double.isNaN(v) && state.bestMetric().map(best -> Double.isNaN(best)
+        || (greaterIsBetter ? v > best : v < best) && Math.abs(v - best) > threshold).orElse(true);
     patienceCounter = improved ? 0 : patienceCounter + 1;
     if (patienceCounter >= patience) {
       LOG.info("Early stopping at step {}: {} did not improve for {} evaluations", state.globalStep(), metric, patience);

@@ -36,10 +36,24 @@ public final class PyJson {
 
   /** Serializes maps, lists, strings, numbers, booleans and null with a two-space indent. */
   public static String dumps(Object value, boolean sortKeys) {
+    return dumps(value, sortKeys, 0);
+  }
+
+  /**
+   * Serializes a value that will sit {@code depth} levels deep in a larger document (its inner lines
+   * indented for that depth), to be put there later as a {@link Raw}.
+   */
+  public static String dumps(Object value, boolean sortKeys, int depth) {
     StringBuilder out = new StringBuilder(256);
-    write(out, value, sortKeys, 0);
+    write(out, value, sortKeys, depth);
     return out.toString();
   }
+
+  /**
+   * JSON text that {@link #dumps} writes as it is: a value serialized once, at the depth where it is
+   * written, and reused (so that a long list of unchanging values is not formatted again each time).
+   */
+  public record Raw(String json) {}
 
   /**
    * Parses JSON (including Python's {@code NaN} and {@code Infinity}) into {@link LinkedHashMap}s,
@@ -107,6 +121,8 @@ public final class PyJson {
   private static void write(StringBuilder out, Object value, boolean sortKeys, int depth) {
     if (value == null) {
       out.append("null");
+    } else if (value instanceof Raw raw) {
+      out.append(raw.json());
     } else if (value instanceof String s) {
       writeString(out, s);
     } else if (value instanceof Boolean b) {
