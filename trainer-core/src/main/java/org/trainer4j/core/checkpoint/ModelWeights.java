@@ -57,7 +57,9 @@ public final class ModelWeights {
       }
       try (NDManager scratch = target.getManager().newSubManager()) {
         NDArray loaded = tensor.toArray(scratch);
-        target.set(new NDIndex("..."), loaded); // not set(Buffer), which makes PyTorch print a deprecation warning
+        // An indexed copy, not set(Buffer): that makes the tensor use a Java direct buffer kept alive only by
+        // the wrapper it was called on (freed memory once that wrapper is collected), and PyTorch warns.
+        target.set(new NDIndex("..."), loaded);
       }
     }
     if (!missing.isEmpty()) {

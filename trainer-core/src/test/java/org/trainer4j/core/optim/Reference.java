@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
@@ -86,8 +87,9 @@ final class Reference {
 
   /** Puts these values into the parameter's gradient buffer, as a backward pass would. */
   static void setGradient(NDArray parameter, float[] values) {
-    try (NDArray gradient = parameter.getGradient()) {
-      gradient.set(values);
+    try (NDArray gradient = parameter.getGradient();
+        NDArray source = gradient.getManager().create(values, gradient.getShape())) {
+      gradient.set(new NDIndex("..."), source);
     }
   }
 

@@ -2,6 +2,7 @@ package org.trainer4j.transformers.bert;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -224,7 +225,8 @@ public final class PretrainedWeights {
         Values source = v.getValue();
         NDArray loaded = scratch.create(source.data().duplicate().order(ByteOrder.LITTLE_ENDIAN), source.shape(),
             source.dataType());
-        target.set(loaded.toType(DataType.FLOAT32, false).toByteBuffer());
+        // An indexed copy: set(Buffer) would make the parameter use a Java buffer (see ModelWeights).
+        target.set(new NDIndex("..."), loaded.toType(DataType.FLOAT32, false));
       }
     }
     if (!fresh.isEmpty()) {
