@@ -1,8 +1,8 @@
 package org.trainer4j.testkit;
 
 import java.util.Locale;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.core.args.TrainingArguments;
 
 /** The size of a simulated run and its synthetic values, fixed when the driver is built. */
 final class RunShape {

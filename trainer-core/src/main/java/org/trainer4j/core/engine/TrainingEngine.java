@@ -3,7 +3,7 @@ package org.trainer4j.core.engine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.data.TrainerDataset;
 import org.trainer4j.core.optim.Optimizer;
 
