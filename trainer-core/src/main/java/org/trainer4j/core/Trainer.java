@@ -115,7 +115,7 @@ public final class Trainer implements AutoCloseable {
     callbacks.add(consoleCallback(), CallbackRole.CONSOLE);
     String trainingUnsupported = b.inference != null ? b.inference.trainingUnsupportedMessage() : null;
     this.session = new Session(new Session.Setup(args, callbacks, engine, b.trainDataset, evalDataset,
-        b.computeMetrics, b.trainSampler, b.logHistoryLimit, System::nanoTime, TrainerState::new, model,
+        b.computeMetrics, b.trainSampler, b.logHistoryLimit, System::nanoTime, TrainerState.Writer::create, model,
         trainingUnsupported, Integrations.describe(integrations, args.reportTo(), integrationsOff),
         integrationsOff.isEmpty(), true));
     session.fire(Event.ON_INIT_END);
@@ -327,7 +327,7 @@ public final class Trainer implements AutoCloseable {
      * @throws IllegalArgumentException for a negative number
      */
     public Builder logHistoryLimit(int rows) {
-      new TrainerState().limitLogHistory(rows); // the same check, now rather than at build()
+      TrainerState.Writer.create().limitLogHistory(rows); // the same check, now rather than at build()
       logHistoryLimit = rows;
       return this;
     }

@@ -11,7 +11,6 @@ import org.trainer4j.core.args.OptimizerType;
 import org.trainer4j.core.args.SamplingStrategy;
 import org.trainer4j.core.args.SaveStrategy;
 import org.trainer4j.core.args.SchedulerType;
-import org.trainer4j.core.optim.Optimizers;
 import org.trainer4j.core.json.PyJson;
 import org.trainer4j.core.Trainer;
 
@@ -90,7 +89,7 @@ final class ArgumentsValidator {
     }
     a.lrSchedulerKwargs = convertStringValues(castMap(PyJson.normalize(a.lrSchedulerKwargs)));
     if (a.optimArgs != null) {
-      Optimizers.checkOptimArgsFormat(a.optimArgs);
+      OptimArgs.parse(a.optimArgs);
     }
     for (String input : a.includeForMetrics) {
       require(METRICS_INPUTS.contains(input), "include_for_metrics", input, "inputs, loss or both");

@@ -20,7 +20,8 @@ public final class BestModel {
    * @return whether it is a new best
    * @throws IllegalArgumentException when the evaluation lacks the metric, listing those it has
    */
-  public static boolean update(TrainingArguments args, TrainerState state, Map<String, Object> metrics) {
+  public static boolean update(TrainingArguments args, TrainerState.Writer writer, Map<String, Object> metrics) {
+    TrainerState state = writer.state();
     double v = value(args, metrics).orElseThrow(() -> new IllegalArgumentException(missingMessage(args, metrics)));
     if (Double.isNaN(v)) {
       return false;
@@ -28,8 +29,8 @@ public final class BestModel {
     boolean greater = args.greaterIsBetter().orElse(true);
     boolean better = state.bestMetric().map(best -> Double.isNaN(best) || (greater ? v > best : v < best)).orElse(true);
     if (better) {
-      state.setBestMetric(v);
-      state.setBestGlobalStep(state.globalStep());
+      writer.setBestMetric(v);
+      writer.setBestGlobalStep(state.globalStep());
     }
     return better;
   }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.trainer4j.core.callback.ExportableState;
+import org.trainer4j.core.state.ExportableState;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.state.TrainerControl;
 

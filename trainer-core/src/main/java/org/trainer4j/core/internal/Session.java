@@ -55,7 +55,7 @@ public final class Session {
    */
   public record Setup(TrainingArguments args, CallbackHandler handler, TrainingEngine engine,
       TrainerDataset trainDataset, TrainerDataset evalDataset, ComputeMetrics computeMetrics, Sampler trainSampler,
-      int logHistoryLimit, LongSupplier nanoTime, Supplier<TrainerState> newState, ai.djl.Model callbackModel,
+      int logHistoryLimit, LongSupplier nanoTime, Supplier<TrainerState.Writer> newState, ai.djl.Model callbackModel,
       String trainingUnsupported, String reporting, boolean reportingComplete, boolean writeCheckpoints) {}
 
   final TrainingArguments args;
@@ -66,11 +66,13 @@ public final class Session {
   private final ComputeMetrics computeMetrics;
   private final Sampler trainSampler;
   final TrainerControl control = new TrainerControl();
+  /** The state of the current run, and the only handle that changes it (callbacks get the state alone). */
+  TrainerState.Writer writer;
   TrainerState state;
   private final CallbackLogs callbackLogs = new CallbackLogs(this::logForCallback);
   private final int logHistoryLimit;
   private final LongSupplier nanoTime;
-  private final Supplier<TrainerState> newState;
+  private final Supplier<TrainerState.Writer> newState;
   private final Setup setup;
   CallbackContext context;
 
@@ -86,14 +88,19 @@ public final class Session {
     this.logHistoryLimit = setup.logHistoryLimit();
     this.nanoTime = setup.nanoTime();
     this.newState = setup.newState();
-    this.state = newState.get();
-    state.limitLogHistory(logHistoryLimit);
+    startState(newState.get());
+    writer.limitLogHistory(logHistoryLimit);
     this.context = CallbackContext.empty().withLogger(callbackLogs::add).withModel(setup.callbackModel())
         .withDataLoaders(trainDataset == null ? null : trainLoader(), evalDataset == null ? null : evalLoader(evalDataset));
   }
 
   public TrainerState state() {
     return state;
+  }
+
+  private void startState(TrainerState.Writer w) {
+    writer = w;
+    state = w.state();
   }
 
   public TrainerControl control() {
@@ -127,7 +134,7 @@ public final class Session {
   }
 
   private Map<String, Object> logNow(Map<String, ?> logs) {
-    Map<String, Object> row = state.recordLog(logs);
+    Map<String, Object> row = writer.recordLog(logs);
     fire(Event.ON_LOG, context.withLogs(row));
     return row;
   }
@@ -226,18 +233,18 @@ public final class Session {
     List<Path> overwritten = resumeFrom.isEmpty() ? checkpointsToOverwrite() : List.of();
     prepare(loader);
 
-    state = resumeFrom.map(c -> resumedState(c, plan)).orElseGet(newState);
+    startState(resumeFrom.map(c -> resumedState(c, plan)).orElseGet(newState));
     Optional<String> stoppedBefore = resumeFrom.flatMap(c -> ResumePoint.stopReason(state, plan));
-    state.limitLogHistory(logHistoryLimit);
+    writer.limitLogHistory(logHistoryLimit);
     if (resumeFrom.isEmpty()) {
-      state.setEpoch(0); // as HF: None before training, 0 from onTrainBegin on
+      writer.setEpoch(0); // as HF: None before training, 0 from onTrainBegin on
     }
-    state.setMaxSteps(plan.maxSteps());
-    state.setNumTrainEpochs(plan.numTrainEpochs());
-    state.setTrainBatchSize(args.perDeviceTrainBatchSize());
-    state.setLoggingSteps(plan.loggingSteps());
-    state.setEvalSteps(plan.evalSteps());
-    state.setSaveSteps(plan.saveSteps());
+    writer.setMaxSteps(plan.maxSteps());
+    writer.setNumTrainEpochs(plan.numTrainEpochs());
+    writer.setTrainBatchSize(args.perDeviceTrainBatchSize());
+    writer.setLoggingSteps(plan.loggingSteps());
+    writer.setEvalSteps(plan.evalSteps());
+    writer.setSaveSteps(plan.saveSteps());
 
     engine.beginTraining(args);
     try {
@@ -287,7 +294,7 @@ public final class Session {
     }
   }
 
-  private TrainerState resumedState(Path checkpoint, StepPlan plan) {
+  private TrainerState.Writer resumedState(Path checkpoint, StepPlan plan) {
     if (args.saveOnlyModel()) {
       Checkpoints.requireComplete(checkpoint, Checkpoints.MODEL_ONLY, "save_only_model=true needs "
           + String.join(", ", Checkpoints.MODEL_ONLY));
@@ -295,7 +302,8 @@ public final class Session {
       Checkpoints.requireComplete(checkpoint, Checkpoints.FULL, "a resume needs all of " + String.join(", ",
           Checkpoints.FULL) + " to continue exactly; resume a model-only checkpoint with save_only_model=true");
     }
-    TrainerState loaded = TrainerState.loadFromJson(checkpoint.resolve(Checkpoints.TRAINER_STATE));
+    TrainerState.Writer loadedWriter = TrainerState.Writer.load(checkpoint.resolve(Checkpoints.TRAINER_STATE));
+    TrainerState loaded = loadedWriter.state();
     warnIfChanged("logging_steps", loaded.loggingSteps(), plan.loggingSteps());
     warnIfChanged("eval_steps", loaded.evalSteps(), plan.evalSteps());
     warnIfChanged("save_steps", loaded.saveSteps(), plan.saveSteps());
@@ -303,7 +311,7 @@ public final class Session {
     if (args.restoreCallbackStatesFromCheckpoint()) {
       CallbackStates.restore(loaded.statefulCallbacks(), control, callbacks.callbacks());
     }
-    return loaded;
+    return loadedWriter;
   }
 
   private static void warnIfChanged(String option, int saved, int now) {

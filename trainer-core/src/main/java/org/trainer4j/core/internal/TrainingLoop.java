@@ -40,6 +40,7 @@ final class TrainingLoop {
   private final Session session;
   private final TrainingArguments args;
   private final TrainerState state;
+  private final TrainerState.Writer writer;
   private final TrainerControl control;
   private final TrainingEngine engine;
   private final StepPlan plan;
@@ -65,6 +66,7 @@ final class TrainingLoop {
     this.session = session;
     this.args = session.args;
     this.state = session.state;
+    this.writer = session.writer;
     this.control = session.control;
     this.engine = session.engine;
     this.plan = plan;
@@ -171,7 +173,7 @@ final class TrainingLoop {
         if (step - windowStart == windowSize - 1) {
           losses.endStep();
           optimizerStep();
-          state.setEpoch(epoch + (double) (step + 1) / batches);
+          writer.setEpoch(epoch + (double) (step + 1) / batches);
           session.fire(Event.ON_STEP_END);
           maybeLogSaveEvaluate();
         } else {
@@ -215,7 +217,7 @@ final class TrainingLoop {
     int globalStep = state.globalStep();
     float loss = engine.forwardBackward(session.trainDataset,
         new MicroBatch(indices, windowSize, microIndex, stepSeed(globalStep, microIndex), globalStep, epoch, batch));
-    state.setTotalFlos(state.totalFlos() + 6.0 * engine.parameterCount() * indices.length);
+    writer.setTotalFlos(state.totalFlos() + 6.0 * engine.parameterCount() * indices.length);
     return loss;
   }
 
@@ -241,7 +243,7 @@ final class TrainingLoop {
     session.fire(Event.ON_OPTIMIZER_STEP);
     scheduler.step();
     engine.zeroGradients();
-    state.setGlobalStep(state.globalStep() + 1);
+    writer.setGlobalStep(state.globalStep() + 1);
   }
 
   private void maybeLogSaveEvaluate() {
@@ -303,7 +305,7 @@ final class TrainingLoop {
         LOG.warn("{} is NaN at step {}: a NaN never counts as the best model (warned once per run)",
             EarlyStoppingCallback.metricKey(args.metricForBestModel().get()), state.globalStep());
       }
-      boolean newBest = BestModel.update(args, state, metrics);
+      boolean newBest = BestModel.update(args, writer, metrics);
       if (args.saveStrategy() == SaveStrategy.BEST) {
         control.setShouldSave(newBest);
       }
@@ -312,8 +314,8 @@ final class TrainingLoop {
   }
 
   private void saveCheckpoint(Path folder) {
-    state.setStatefulCallbacks(CallbackStates.export(control, session.callbacks.callbacks()));
-    BestModel.bestCheckpoint(args, state, folder).ifPresent(best -> state.setBestModelCheckpoint(best.toString()));
+    writer.setStatefulCallbacks(CallbackStates.export(control, session.callbacks.callbacks()));
+    BestModel.bestCheckpoint(args, state, folder).ifPresent(best -> writer.setBestModelCheckpoint(best.toString()));
     if (!session.writeCheckpoints()) {
       return;
     }

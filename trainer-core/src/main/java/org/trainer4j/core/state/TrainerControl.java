@@ -2,7 +2,6 @@ package org.trainer4j.core.state;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.trainer4j.core.callback.ExportableState;
 
 /**
  * The flags through which callbacks steer the loop, as HF's {@code TrainerControl}. The loop reads

@@ -17,7 +17,9 @@ import org.trainer4j.core.Trainer;
 
 /**
  * The progress of a run, as HF's {@code TrainerState}: what callbacks read, and what {@code
- * trainer_state.json} holds. The Trainer updates it; callbacks may read all of it.
+ * trainer_state.json} holds. The Trainer updates it through a {@link Writer} that only the training
+ * loop holds; callbacks may read all of it and change {@link TrainerControl}, never the state (HF's
+ * rule).
  *
  * <p>{@link #saveToJson(Path)} writes HF's layout exactly ({@code json.dumps(asdict(state), indent=2,
  * sort_keys=True) + "\n"}: keys sorted at every level, two-space indent, Python's float spelling), so a
@@ -103,36 +105,36 @@ public final class TrainerState {
   public Optional<String> trialName() { return Optional.ofNullable(trialName); }
   public Map<String, Object> trialParams() { return trialParams == null ? Map.of() : Collections.unmodifiableMap(trialParams); }
   /**
-   * Exported state of stateful callbacks (see {@link org.trainer4j.core.callback.ExportableState}), by
+   * Exported state of stateful callbacks (see {@link org.trainer4j.core.state.ExportableState}), by
    * simple class name: {@code {"args": {...}, "attributes": {...}}}, or a list of those when several
    * callbacks share a class.
    */
   public Map<String, Object> statefulCallbacks() { return Collections.unmodifiableMap(statefulCallbacks); }
 
-  public void setEpoch(double v) { epoch = v; }
-  public void setGlobalStep(int v) { globalStep = v; }
-  public void setMaxSteps(int v) { maxSteps = v; }
-  public void setLoggingSteps(int v) { loggingSteps = v; }
-  public void setEvalSteps(int v) { evalSteps = v; }
-  public void setSaveSteps(int v) { saveSteps = v; }
-  public void setTrainBatchSize(int v) { trainBatchSize = v; }
-  public void setNumTrainEpochs(int v) { numTrainEpochs = v; }
-  public void setNumInputTokensSeen(long v) { numInputTokensSeen = v; }
-  public void setTotalFlos(double v) { totalFlos = v; }
-  public void setBestMetric(double v) { bestMetric = v; }
-  public void setBestGlobalStep(int v) { bestGlobalStep = v; }
-  public void setBestModelCheckpoint(String v) { bestModelCheckpoint = v; }
+  void setEpoch(double v) { epoch = v; }
+  void setGlobalStep(int v) { globalStep = v; }
+  void setMaxSteps(int v) { maxSteps = v; }
+  void setLoggingSteps(int v) { loggingSteps = v; }
+  void setEvalSteps(int v) { evalSteps = v; }
+  void setSaveSteps(int v) { saveSteps = v; }
+  void setTrainBatchSize(int v) { trainBatchSize = v; }
+  void setNumTrainEpochs(int v) { numTrainEpochs = v; }
+  void setNumInputTokensSeen(long v) { numInputTokensSeen = v; }
+  void setTotalFlos(double v) { totalFlos = v; }
+  void setBestMetric(double v) { bestMetric = v; }
+  void setBestGlobalStep(int v) { bestGlobalStep = v; }
+  void setBestModelCheckpoint(String v) { bestModelCheckpoint = v; }
   /** Marks this process's rank (distributed runs; a single process is both zeros). */
-  public void setProcessZero(boolean local, boolean world) {
+  void setProcessZero(boolean local, boolean world) {
     isLocalProcessZero = local;
     isWorldProcessZero = world;
   }
 
-  public void setHyperParamSearch(boolean v) { isHyperParamSearch = v; }
-  public void setTrialName(String v) { trialName = v; }
-  public void setTrialParams(Map<String, ?> v) { trialParams = castMap(PyJson.normalize(v)); }
+  void setHyperParamSearch(boolean v) { isHyperParamSearch = v; }
+  void setTrialName(String v) { trialName = v; }
+  void setTrialParams(Map<String, ?> v) { trialParams = castMap(PyJson.normalize(v)); }
   /** Replaces {@link #statefulCallbacks()} (values as JSON values: maps, lists, numbers, strings). */
-  public void setStatefulCallbacks(Map<String, ?> v) {
+  void setStatefulCallbacks(Map<String, ?> v) {
     statefulCallbacks = castMap(PyJson.normalize(Objects.requireNonNull(v, "stateful_callbacks")));
   }
 
@@ -144,7 +146,7 @@ public final class TrainerState {
    *
    * @throws IllegalArgumentException for a negative number
    */
-  public void limitLogHistory(int rows) {
+  void limitLogHistory(int rows) {
     if (rows < 0) {
       throw new IllegalArgumentException("log history limit " + rows + " is not allowed; use 0 (keep every row)"
           + " or a positive number of rows");
@@ -154,7 +156,7 @@ public final class TrainerState {
   }
 
   /** Appends one row to {@link #logHistory()}. */
-  public void appendLog(Map<String, ?> row) {
+  void appendLog(Map<String, ?> row) {
     appendOwnedLog(new LinkedHashMap<>(row));
   }
 
@@ -178,7 +180,7 @@ public final class TrainerState {
    * HF's {@code Trainer.log} bookkeeping: the row with {@code epoch} added once training has started
    * (what {@code onLog} gets), appended to {@link #logHistory()} with {@code step} as well.
    */
-  public Map<String, Object> recordLog(Map<String, ?> logs) {
+  Map<String, Object> recordLog(Map<String, ?> logs) {
     Map<String, Object> row = withEpoch(logs);
     Map<String, Object> history = new LinkedHashMap<>(row);
     history.put("step", globalStep());
@@ -385,4 +387,64 @@ public final class TrainerState {
     return "TrainerState{epoch=" + epoch + ", global_step=" + globalStep + ", max_steps=" + maxSteps
         + ", log_history=" + logHistory().size() + " rows}";
   }
+
+  /**
+   * The only way to change a state: the training loop holds the writer of the state it runs with, and
+   * hands callbacks the state alone. A writer comes with a state of its own ({@link #create()}, {@link
+   * #load(Path)}, {@link #parse(String)}); there is no writer for a state someone else made.
+   */
+  public static final class Writer {
+    private final TrainerState state;
+
+    private Writer(TrainerState state) {
+      this.state = state;
+    }
+
+    /** A new state (HF's defaults) and its writer. */
+    public static Writer create() {
+      return new Writer(new TrainerState());
+    }
+
+    /** A state read from a {@code trainer_state.json} (see {@link TrainerState#loadFromJson}) and its writer. */
+    public static Writer load(Path file) {
+      return new Writer(loadFromJson(file));
+    }
+
+    /** A state parsed from JSON text (see {@link TrainerState#fromJson}) and its writer. */
+    public static Writer parse(String json) {
+      return new Writer(fromJson(json));
+    }
+
+    /** The state this writer changes. */
+    public TrainerState state() {
+      return state;
+    }
+
+    public void setEpoch(double v) { state.setEpoch(v); }
+    public void setGlobalStep(int v) { state.setGlobalStep(v); }
+    public void setMaxSteps(int v) { state.setMaxSteps(v); }
+    public void setLoggingSteps(int v) { state.setLoggingSteps(v); }
+    public void setEvalSteps(int v) { state.setEvalSteps(v); }
+    public void setSaveSteps(int v) { state.setSaveSteps(v); }
+    public void setTrainBatchSize(int v) { state.setTrainBatchSize(v); }
+    public void setNumTrainEpochs(int v) { state.setNumTrainEpochs(v); }
+    public void setNumInputTokensSeen(long v) { state.setNumInputTokensSeen(v); }
+    public void setTotalFlos(double v) { state.setTotalFlos(v); }
+    public void setBestMetric(double v) { state.setBestMetric(v); }
+    public void setBestGlobalStep(int v) { state.setBestGlobalStep(v); }
+    public void setBestModelCheckpoint(String v) { state.setBestModelCheckpoint(v); }
+    public void setProcessZero(boolean local, boolean world) { state.setProcessZero(local, world); }
+    public void setHyperParamSearch(boolean v) { state.setHyperParamSearch(v); }
+    public void setTrialName(String v) { state.setTrialName(v); }
+    public void setTrialParams(Map<String, ?> v) { state.setTrialParams(v); }
+    public void setStatefulCallbacks(Map<String, ?> v) { state.setStatefulCallbacks(v); }
+    public void limitLogHistory(int rows) { state.limitLogHistory(rows); }
+    public void appendLog(Map<String, ?> row) { state.appendLog(row); }
+
+    /** See {@link TrainerState#recordLog}: the row as {@code onLog} gets it. */
+    public Map<String, Object> recordLog(Map<String, ?> logs) {
+      return state.recordLog(logs);
+    }
+  }
+
 }

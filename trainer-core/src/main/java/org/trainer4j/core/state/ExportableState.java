@@ -1,4 +1,4 @@
-package org.trainer4j.core.callback;
+package org.trainer4j.core.state;
 
 import java.util.Map;
 
