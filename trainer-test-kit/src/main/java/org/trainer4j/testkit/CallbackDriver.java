@@ -3,7 +3,7 @@ package org.trainer4j.testkit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Supplier;
 import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.callback.CallbackHandler;
@@ -161,7 +161,7 @@ public final class CallbackDriver implements AutoCloseable {
         () -> session.predict(new SyntheticDataset(shape.testExamples()), List.of(), "test").metrics());
   }
 
-  private Map<String, Object> withMetrics(MetricsFunction computed, java.util.function.Supplier<Map<String, Object>> run) {
+  private Map<String, Object> withMetrics(MetricsFunction computed, Supplier<Map<String, Object>> run) {
     MetricsFunction before = metrics;
     metrics = computed;
     try {

@@ -14,7 +14,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package org.trainer4j.core.internal;
 
+import ai.djl.Model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -55,7 +56,7 @@ public final class Session {
    */
   public record Setup(TrainingArguments args, CallbackHandler handler, TrainingEngine engine,
       TrainerDataset trainDataset, TrainerDataset evalDataset, ComputeMetrics computeMetrics, Sampler trainSampler,
-      int logHistoryLimit, LongSupplier nanoTime, Supplier<TrainerState.Writer> newState, ai.djl.Model callbackModel,
+      int logHistoryLimit, LongSupplier nanoTime, Supplier<TrainerState.Writer> newState, Model callbackModel,
       String trainingUnsupported, String reporting, boolean reportingComplete, boolean writeCheckpoints) {}
 
   final TrainingArguments args;

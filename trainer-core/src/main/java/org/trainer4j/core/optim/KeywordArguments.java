@@ -1,7 +1,6 @@
 package org.trainer4j.core.optim;
 
 import java.math.BigDecimal;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
