@@ -113,4 +113,39 @@ class TrainerFailureTest {
       trainer.close();
     }
   }
+
+  /** Trainer.builder().integration("wandb", ...) customizes the callback report_to finds, by name. */
+  @Test
+  void theBuilderCustomizesTheDiscoveredIntegrationByName() throws Exception {
+    List<float[]> points = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      points.add(new float[] {i % 2, i / 8f});
+    }
+    TrainerDataset data = TrainerDataset.of(points, (examples, manager) -> {
+      float[][] x = examples.toArray(new float[0][]);
+      int[] y = new int[x.length];
+      for (int i = 0; i < x.length; i++) {
+        y[i] = (int) x[i][0];
+      }
+      return new Batch(new NDList(manager.create(x)), new NDList(manager.create(y)), x.length);
+    });
+    try (Model model = Model.newInstance("mlp")) {
+      model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(2).build()));
+      try (Trainer trainer = Trainer.builder().model(model).loss(Loss.softmaxCrossEntropyLoss())
+          .args(TrainingArguments.builder().outputDir(dir.resolve("out").toString()).reportTo("wandb")
+              .saveStrategy("no").loggingSteps(1).perDeviceTrainBatchSize(4).disableTqdm(true).build())
+          .trainDataset(data)
+          .integration("wandb", cfg -> cfg.set("mode", "offline").set("dir", dir).set("run_id", "byname12")
+              .set("project", "customized"))
+          .build()) {
+        trainer.train();
+        WandbCallback wandb = trainer.callbackHandler().callbacks().stream()
+            .filter(WandbCallback.class::isInstance).map(WandbCallback.class::cast).findFirst().orElseThrow();
+        WandbRun run = wandb.run().orElseThrow();
+        assertEquals(WandbMode.OFFLINE, run.mode());
+        assertEquals("byname12", run.runId());
+        assertTrue(run.directory().orElseThrow().startsWith(dir.resolve("wandb")), "WANDB_DIR from the builder");
+      }
+    }
+  }
 }
