@@ -42,18 +42,7 @@ class TrainerFailureTest {
         }
       }
     };
-    List<float[]> points = new ArrayList<>();
-    for (int i = 0; i < 16; i++) {
-      points.add(new float[] {i % 2, i / 16f});
-    }
-    TrainerDataset data = TrainerDataset.of(points, (examples, manager) -> {
-      float[][] x = examples.toArray(new float[0][]);
-      int[] y = new int[x.length];
-      for (int i = 0; i < x.length; i++) {
-        y[i] = (int) x[i][0];
-      }
-      return new Batch(new NDList(manager.create(x)), new NDList(manager.create(y)), x.length);
-    });
+    TrainerDataset data = dataset(16, 0);
     try (Model model = Model.newInstance("mlp")) {
       model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(4).build()).add(Activation::relu)
           .add(Linear.builder().setUnits(2).build()));
@@ -79,22 +68,7 @@ class TrainerFailureTest {
   @Test
   void aTrainingWhoseCollatorThrowsIsMarkedFailedWhenTrainThrows() throws Exception {
     WandbCallback wandb = new WandbCallback(TestRuns.offline(dir).build());
-    java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
-    List<float[]> points = new ArrayList<>();
-    for (int i = 0; i < 32; i++) {
-      points.add(new float[] {i % 2, i / 32f});
-    }
-    TrainerDataset data = TrainerDataset.of(points, (examples, manager) -> {
-      if (batches.incrementAndGet() == 4) {
-        throw new IllegalStateException("a corrupt example");
-      }
-      float[][] x = examples.toArray(new float[0][]);
-      int[] y = new int[x.length];
-      for (int i = 0; i < x.length; i++) {
-        y[i] = (int) x[i][0];
-      }
-      return new Batch(new NDList(manager.create(x)), new NDList(manager.create(y)), x.length);
-    });
+    TrainerDataset data = dataset(32, 4);
     try (Model model = Model.newInstance("mlp")) {
       model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(4).build()).add(Activation::relu)
           .add(Linear.builder().setUnits(2).build()));
@@ -117,18 +91,7 @@ class TrainerFailureTest {
   /** Trainer.builder().integration("wandb", ...) customizes the callback report_to finds, by name. */
   @Test
   void theBuilderCustomizesTheDiscoveredIntegrationByName() throws Exception {
-    List<float[]> points = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      points.add(new float[] {i % 2, i / 8f});
-    }
-    TrainerDataset data = TrainerDataset.of(points, (examples, manager) -> {
-      float[][] x = examples.toArray(new float[0][]);
-      int[] y = new int[x.length];
-      for (int i = 0; i < x.length; i++) {
-        y[i] = (int) x[i][0];
-      }
-      return new Batch(new NDList(manager.create(x)), new NDList(manager.create(y)), x.length);
-    });
+    TrainerDataset data = dataset(8, 0);
     try (Model model = Model.newInstance("mlp")) {
       model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(2).build()));
       try (Trainer trainer = Trainer.builder().model(model).loss(Loss.softmaxCrossEntropyLoss())
@@ -147,5 +110,25 @@ class TrainerFailureTest {
         assertTrue(run.directory().orElseThrow().startsWith(dir.resolve("wandb")), "WANDB_DIR from the builder");
       }
     }
+  }
+
+  /** {@code n} points of two classes; the collator throws on its {@code failingBatch}-th batch (0: never). */
+  private static TrainerDataset dataset(int n, int failingBatch) {
+    java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+    List<float[]> points = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      points.add(new float[] {i % 2, i / (float) n});
+    }
+    return TrainerDataset.of(points, (examples, manager) -> {
+      if (batches.incrementAndGet() == failingBatch) {
+        throw new IllegalStateException("a corrupt example");
+      }
+      float[][] x = examples.toArray(new float[0][]);
+      int[] y = new int[x.length];
+      for (int i = 0; i < x.length; i++) {
+        y[i] = (int) x[i][0];
+      }
+      return new Batch(new NDList(manager.create(x)), new NDList(manager.create(y)), x.length);
+    });
   }
 }
