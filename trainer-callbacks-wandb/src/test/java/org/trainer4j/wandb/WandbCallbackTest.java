@@ -199,7 +199,7 @@ class WandbCallbackTest {
 
   /** Builder settings win over system properties, which win over WANDB_* variables. */
   @Test
-  void settingsGivenByNameOverrideTheSystemPropertiesAndTheEnvironment() {
+  void settingsGivenByNameOverrideTheSystemPropertiesAndTheEnvironment() throws Exception {
     TrainingArguments runArgs = runArgs().build();
     java.util.Properties properties = new java.util.Properties();
     properties.setProperty("trainer4j.wandb.run_id", "prop1234");
