@@ -57,7 +57,7 @@ final class EventEncoder {
     return droppedValues;
   }
 
-  /** Encodes one value-carrying item; flush and close markers belong to the writer loop. */
+  /** Encodes one handed-over item. */
   void encode(Pending item, Sink out) throws IOException {
     if (item instanceof Pending.Scalar s) {
       appendIfAny(out, s.step(), s.wallTime(), scalar(s.tag(), s.value(), s.step()));

@@ -1,7 +1,6 @@
 package org.trainer4j.tensorboard;
 
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * What the calling thread hands to the writer thread: values already validated and copied, so that
@@ -26,10 +25,4 @@ sealed interface Pending {
 
   /** A SessionLog START: the run (re)starts at this step. */
   record SessionStart(long step, double wallTime) implements Pending {}
-
-  /** Write everything before this, flush the stream, then complete. */
-  record Flush(CompletableFuture<Void> done) implements Pending {}
-
-  /** Write everything before this, flush, close the file and end the writer thread. */
-  record Close() implements Pending {}
 }

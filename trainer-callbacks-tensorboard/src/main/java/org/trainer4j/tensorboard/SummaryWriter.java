@@ -6,18 +6,11 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainer4j.core.writer.FullQueuePolicy;
 
 /**
  * Writes one TensorBoard event file: scalars, text, histograms and an hparams session, read by
@@ -25,13 +18,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Cost.</b> An {@code add...} call validates and copies its arguments and puts one item on a
  * bounded queue; building the protobuf messages, checksums and file I/O happen on the writer's own
- * daemon thread, which drains the queue in batches into one buffered stream. When the queue is full
- * the caller waits ({@link FullQueuePolicy#BLOCK}, the default) or the event is dropped and counted
- * ({@link FullQueuePolicy#DROP}).
+ * daemon thread (core's {@link org.trainer4j.core.writer.BackgroundWriter}), which drains the queue in
+ * batches into one buffered stream. When the queue is full the caller waits ({@link
+ * FullQueuePolicy#BLOCK}, the default) or the event is dropped and counted ({@link
+ * FullQueuePolicy#DROP_NEWEST}).
  *
  * <p><b>When data reaches the file.</b> The header record at once (TensorBoard lists the run right
  * away); then every {@link WriterOptions#flushSecs()} seconds, on {@link #flush()}, {@link
- * #requestFlush()}, {@link #close()}, and from a JVM shutdown hook if the writer was not closed. A
+ * #requestFlush()}, {@link #close()}, and from core's JVM shutdown hook if the writer was not closed. A
  * crash can cut the last record short; TensorBoard still reads every record before it.
  *
  * <p><b>Tags and steps.</b> Each tag belongs to one kind of data (scalar, text, histogram) and its
@@ -46,34 +40,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class SummaryWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SummaryWriter.class);
-  private static final AtomicInteger THREAD_IDS = new AtomicInteger();
-  /** Wake the writer thread every this many hand-overs, so a fast producer rarely fills the queue. */
-  private static final int WAKE_EVERY = 512;
 
   private final Path logDir;
   private final Path file;
   private final WriterOptions options;
-  private final ArrayBlockingQueue<Pending> queue;
-  private final WriterLoop loop;
-  private final Thread thread;
-  private final Thread shutdownHook;
+  private final EventFileWriter writer;
   private final double startTime = nowSeconds();
-  private final LongAdder dropped = new LongAdder();
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean warnedClosed = new AtomicBoolean();
-  private int handOvers; // racy on purpose: only decides when to wake the writer thread
 
   private SummaryWriter(Path logDir, EventFile eventFile, WriterOptions options, LongSupplier nanoClock) {
     this.logDir = logDir;
     this.file = eventFile.path();
     this.options = options;
-    this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
-    this.loop = new WriterLoop(queue, eventFile, TimeUnit.SECONDS.toNanos(options.flushSecs()), nanoClock);
-    this.thread = new Thread(loop, "trainer4j-tensorboard-writer-" + THREAD_IDS.incrementAndGet());
-    thread.setDaemon(true);
-    thread.start();
-    this.shutdownHook = new Thread(this::closeFromShutdownHook, thread.getName() + "-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    this.writer = new EventFileWriter(eventFile, options, nanoClock);
+    writer.start();
   }
 
   /**
@@ -262,153 +241,58 @@ public final class SummaryWriter implements AutoCloseable {
 
   /**
    * Waits until every event added before this call is in the file and handed to the operating
-   * system. Waits for room in the queue, whatever the {@link FullQueuePolicy}.
+   * system. Needs no room in the queue, whatever the {@link FullQueuePolicy}.
    *
    * @throws UncheckedIOException when the file could not be written
    */
   public void flush() {
-    if (closed.get()) {
-      return;
-    }
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    if (!putControl(new Pending.Flush(done))) {
-      return;
-    }
-    while (true) {
-      try {
-        done.get(100, TimeUnit.MILLISECONDS);
-        return;
-      } catch (ExecutionException e) {
-        throw e.getCause() instanceof UncheckedIOException u ? u : new UncheckedIOException(
-            new IOException("cannot write TensorBoard event file " + file, e.getCause()));
-      } catch (TimeoutException e) {
-        if (!thread.isAlive()) {
-          return;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    try {
+      writer.flushAsync().get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof IOException io
+          ? new UncheckedIOException("cannot write TensorBoard event file " + file + ": " + io.getMessage(), io)
+          : new UncheckedIOException(new IOException("cannot write TensorBoard event file " + file, cause));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
   /** Asks the writer thread to write and flush what is queued, without waiting for it. */
   public void requestFlush() {
-    loop.requestFlush();
+    writer.requestFlush();
   }
 
   /**
-   * Events not written: dropped on a full queue ({@link FullQueuePolicy#DROP}), added after {@link
-   * #close()}, or discarded after a write error. Values dropped by the tag rules are not counted here
-   * (they are logged per tag).
+   * Events not written: dropped on a full queue ({@link FullQueuePolicy#DROP_NEWEST}), added after
+   * {@link #close()}, or discarded after a write error. Values dropped by the tag rules are not counted
+   * here (they are logged per tag).
    */
   public long droppedEvents() {
-    return dropped.sum() + loop.discarded();
+    return writer.dropped() + writer.discarded();
   }
 
   /**
-   * Writes everything queued, flushes and closes the file, and ends the writer thread; logs how many
-   * events were dropped, if any. Idempotent. Does not throw: a write error was logged when it
-   * happened.
+   * Writes everything queued, flushes and closes the file, and ends the writer thread, waiting at most
+   * 30 seconds for a stalled disk; logs how many events were not written, if any. Idempotent. Does not
+   * throw: a write error was logged when it happened.
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
+    if (writer.isClosed()) {
       return;
     }
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // Called from the hook itself or during shutdown: nothing to remove.
-    }
-    closeAndWait();
-  }
-
-  private void closeFromShutdownHook() {
-    if (closed.compareAndSet(false, true)) {
-      closeAndWait();
-    }
-  }
-
-  private void closeAndWait() {
-    putControl(new Pending.Close());
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
+    if (writer.close(EventFileWriter.CLOSE_TIMEOUT)) {
+      long byTagRules = writer.droppedByTagRules();
+      if (byTagRules > 0) {
+        LOG.warn("TensorBoard event file {}: {} values were dropped because their tag's step did not increase"
+            + " (see the warning for each tag)", file, byTagRules);
       }
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    long droppedNow = droppedEvents();
-    if (droppedNow > 0) {
-      LOG.warn("TensorBoard event file {}: {} events were not written (queue of {} full with policy {},"
-          + " added after close, or a write error)", file, droppedNow, options.queueCapacity(),
-          options.fullQueuePolicy());
-    }
-    long byTagRules = loop.droppedByTagRules();
-    if (byTagRules > 0) {
-      LOG.warn("TensorBoard event file {}: {} values were dropped because their tag's step did not increase"
-          + " (see the warning for each tag)", file, byTagRules);
-    }
-  }
-
-  /** Flush and close markers wait for room whatever the policy; false when the writer is gone. */
-  private boolean putControl(Pending marker) {
-    LockSupport.unpark(thread);
-    while (thread.isAlive()) {
-      try {
-        if (queue.offer(marker, 50, TimeUnit.MILLISECONDS)) {
-          LockSupport.unpark(thread);
-          return true;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-      LockSupport.unpark(thread);
-    }
-    return false;
   }
 
   private void handOver(Pending item) {
-    if (closed.get()) {
-      dropped.increment();
-      if (warnedClosed.compareAndSet(false, true)) {
-        LOG.warn("TensorBoard writer for {} is closed; events added after close() are not written", file);
-      }
-      return;
-    }
-    if (queue.offer(item)) {
-      if (++handOvers % WAKE_EVERY == 0) {
-        LockSupport.unpark(thread);
-      }
-      return;
-    }
-    LockSupport.unpark(thread);
-    if (options.fullQueuePolicy() == FullQueuePolicy.DROP) {
-      dropped.increment();
-      return;
-    }
-    waitForRoom(item);
-  }
-
-  private void waitForRoom(Pending item) {
-    try {
-      while (!queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
-        if (!thread.isAlive()) {
-          dropped.increment();
-          return;
-        }
-        LockSupport.unpark(thread);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      dropped.increment();
-    }
+    writer.offer(item);
   }
 
   private static Object hparamValue(String name, Object v) {

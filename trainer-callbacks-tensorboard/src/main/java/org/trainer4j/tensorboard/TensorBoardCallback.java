@@ -37,6 +37,8 @@ import org.trainer4j.core.callback.TrainerCallback;
  *   <li>{@code onPredict}: the {@code test/} metrics as scalars.
  *   <li>{@code onTrainEnd}: the arguments as hyperparameters with the last {@code eval/} metrics, in
  *       the same run folder (HParams dashboard); then the file is closed.
+ *   <li>{@code onTrainAbort} (the training threw): everything written so far is flushed and the file
+ *       closed, without an HParams session (the run has no final metrics).
  * </ul>
  *
  * <p>Only the world process zero writes. The training thread only hands values to the writer's own
@@ -148,6 +150,13 @@ public final class TensorBoardCallback implements TrainerCallback {
       writer.addHparams(HparamValues.flatten(args.toMap()), lastEvalMetrics);
       closeWriter();
     }
+  }
+
+  @Override
+  public void onTrainAbort(TrainingArguments args, TrainerState state, TrainerControl control, CallbackContext context,
+      Throwable error) {
+    training = false;
+    closeWriter(); // writes and flushes the queue, so the curves up to the failure are on disk
   }
 
   private void writeRow(SummaryWriter w, Map<String, Object> row, long step) {

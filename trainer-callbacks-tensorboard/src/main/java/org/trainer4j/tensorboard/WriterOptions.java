@@ -1,9 +1,13 @@
 package org.trainer4j.tensorboard;
 
+import org.trainer4j.core.writer.FullQueuePolicy;
+
 /**
  * How a {@link SummaryWriter} buffers and flushes. Build with {@link #builder()}; {@link #defaults()}
  * flushes every 120 seconds (as TensorBoard's own writer), queues up to 8192 events and blocks when
- * the queue is full.
+ * the queue is full: a TensorBoard run is a record of the training, and a hole in a curve is worse
+ * than a training step that waits for a stalled disk (the writer handles thousands of events per
+ * millisecond, so the queue fills only when the disk stops).
  *
  * @param flushSecs seconds between two flushes of the file to the operating system, at least 1
  * @param queueCapacity events that may wait for the writer thread, at least 1
@@ -22,7 +26,7 @@ public record WriterOptions(int flushSecs, int queueCapacity, FullQueuePolicy fu
       throw new IllegalArgumentException("queueCapacity must be at least 1 event, got " + queueCapacity);
     }
     if (fullQueuePolicy == null) {
-      throw new IllegalArgumentException("fullQueuePolicy must be BLOCK or DROP, got null");
+      throw new IllegalArgumentException("fullQueuePolicy must be BLOCK or DROP_NEWEST, got null");
     }
   }
 
@@ -55,7 +59,7 @@ public record WriterOptions(int flushSecs, int queueCapacity, FullQueuePolicy fu
       return this;
     }
 
-    /** {@link FullQueuePolicy#BLOCK} (default) or {@link FullQueuePolicy#DROP}. */
+    /** {@link FullQueuePolicy#BLOCK} (default) or {@link FullQueuePolicy#DROP_NEWEST}. */
     public Builder fullQueuePolicy(FullQueuePolicy policy) {
       this.fullQueuePolicy = policy;
       return this;

@@ -24,6 +24,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.trainer4j.core.writer.FullQueuePolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -334,7 +335,7 @@ class SummaryWriterTest {
   @Test
   void dropPolicyCountsWhatAFullQueueCouldNotTake() throws Exception {
     GatedOpener disk = new GatedOpener();
-    WriterOptions dropping = WriterOptions.builder().queueCapacity(4).fullQueuePolicy(FullQueuePolicy.DROP).build();
+    WriterOptions dropping = WriterOptions.builder().queueCapacity(4).fullQueuePolicy(FullQueuePolicy.DROP_NEWEST).build();
     SummaryWriter writer = SummaryWriter.open(dir, dropping, disk);
     disk.stall();
     writer.addText("big", "x".repeat(200_000), 0); // larger than the stream buffer: the writer stalls on it
@@ -393,7 +394,7 @@ class SummaryWriterTest {
     }
     assertMessage("flushSecs must be at least 1 second, got 0", () -> WriterOptions.builder().flushSecs(0).build());
     assertMessage("queueCapacity must be at least 1 event, got 0", () -> WriterOptions.builder().queueCapacity(0).build());
-    assertMessage("fullQueuePolicy must be BLOCK or DROP, got null",
+    assertMessage("fullQueuePolicy must be BLOCK or DROP_NEWEST, got null",
         () -> WriterOptions.builder().fullQueuePolicy(null).build());
     assertMessage("logDir must be a folder path, got null", () -> SummaryWriter.open(null));
   }

@@ -28,6 +28,8 @@ import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.callback.Event;
 import org.trainer4j.core.callback.LogKeys;
 import org.trainer4j.core.callback.TrainerCallback;
+import org.trainer4j.core.callback.IntegrationConfig;
+import org.trainer4j.core.callback.IntegrationContext;
 import org.trainer4j.core.callback.TrainerCallbackProvider;
 import org.trainer4j.core.json.PyJson;
 import org.trainer4j.testkit.CallbackDriver;
@@ -226,7 +228,8 @@ class TensorBoardCallbackTest {
         .filter(p -> p.name().equals("tensorboard"))
         .toList();
     assertEquals(1, found.size());
-    assertTrue(found.get(0).create(TrainingArguments.builder().build()) instanceof TensorBoardCallback);
+    assertTrue(found.get(0).create(new IntegrationContext(TrainingArguments.builder().build(),
+        IntegrationConfig.of("tensorboard", Map.of()))) instanceof TensorBoardCallback);
 
     // report_to=tensorboard picks it from META-INF/services, as the Trainer does, and it writes the run.
     CallbackDriver driver = CallbackDriver.builder(args().reportTo("tensorboard").loggingDir(dir.resolve("tb"))

@@ -140,7 +140,7 @@ class TrainerEndToEndTest {
       Trainer killed = blobsTrainer(model, args, killedRunWriter, killAtStep14);
       assertThrows(RuntimeException.class, killed::train);
     }
-    killedRunWriter.writer().orElseThrow().close(); // as the shutdown hook of the ending process
+    assertTrue(killedRunWriter.writer().isEmpty(), "onTrainAbort wrote and closed the failed run's file");
 
     List<Map<String, Object>> resumedHistory;
     try (Model model = blobsModel()) {
@@ -186,6 +186,45 @@ class TrainerEndToEndTest {
   }
 
   /** 160 training points (10 steps per epoch in batches of 16), 64 to evaluate on, accuracy. */
+  /** A collator that fails on its fourth batch: the training throws in step 3 or 4, after rows were logged. */
+  @Test
+  void aTrainingWhoseCollatorThrowsLeavesItsEventFileFlushedAndClosed() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+    DataCollator<Point2> failing = (examples, manager) -> {
+      if (batches.incrementAndGet() == 4) {
+        throw new IllegalStateException("a corrupt example");
+      }
+      return COLLATOR.collate(examples, manager);
+    };
+    List<Point2> points = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      points.add(new Point2(i % 2 == 0 ? -2f : 2f, i % 2 == 0 ? -2f : 2f, i % 2));
+    }
+    TrainingArguments args = TrainingArguments.builder().outputDir(dir).loggingDir(dir.resolve("tb").toString())
+        .perDeviceTrainBatchSize(8).loggingSteps(1).saveStrategy("no").reportTo("none").disableTqdm(true).build();
+    TensorBoardCallback tensorboard = new TensorBoardCallback();
+    try (Model model = blobsModel()) {
+      Trainer trainer = Trainer.builder().model(model).loss(Loss.softmaxCrossEntropyLoss()).args(args)
+          .trainDataset(TrainerDataset.of(points, failing)).callbacks(tensorboard).build();
+      RuntimeException e = assertThrows(RuntimeException.class, trainer::train);
+      assertEquals("a corrupt example", rootCause(e).getMessage());
+
+      // Before the Trainer is closed: onTrainAbort closed the writer, so the file is complete on disk.
+      assertTrue(tensorboard.writer().isEmpty(), "the writer was closed when training failed");
+      List<TbEvents.Event> events = TbEvents.readRun(dir.resolve("tb"));
+      List<Long> steps = TbEvents.steps(TbEvents.scalars(events, "train/loss"));
+      assertFalse(steps.isEmpty(), "the rows logged before the failure are in the file");
+      trainer.close();
+    }
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
   private static Trainer blobsTrainer(Model model, TrainingArguments args, TrainerCallback... callbacks) {
     return Trainer.builder()
         .model(model)

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * config.yaml} and {@code wandb-summary.json} ({@code CreateRunFiles}, then a PUT of each) and marks
  * the run complete.
  *
- * <p>Failed requests are retried with backoff; because every request names the offset of its first
+ * <p>Failed requests are retried with backoff ({@link Retrier}, {@link RetryPolicy}); because every request names the offset of its first
  * line, a retry of a request the server did receive overwrites the same lines, so no row is lost or
  * doubled. While {@code finish()} waits, a request that takes longer than {@link
  * WandbSettings#finishingRequestTimeout()} is cancelled (by the waiting thread) and retried. Rows wait in a buffer bounded in bytes; rows that arrive while it is full are not uploaded
@@ -45,7 +45,6 @@ final class Uploader {
 
   private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final long WARN_AGAIN_NANOS = TimeUnit.MINUTES.toNanos(1);
   private static final long MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   static final String VIEWER_QUERY =
@@ -76,23 +75,6 @@ final class Uploader {
   record Outcome(long rowsSent, long rowsNotSent, Optional<String> firstUnsentStep, boolean complete,
       Optional<String> url, Optional<String> problem) {}
 
-  /** Thrown inside the thread when {@link #abandon()} was called. */
-  private static final class Abandoned extends Exception {
-    Abandoned() {
-      super("abandoned", null, false, false);
-    }
-  }
-
-  /** A request the server refused for good. */
-  private static final class Rejected extends Exception {
-    final HttpResult result;
-
-    Rejected(HttpResult result) {
-      super("HTTP " + result.code(), null, false, false);
-      this.result = result;
-    }
-  }
-
   private final WandbSettings settings;
   private final WandbHttp http;
   private final RunIdentity identity;
@@ -103,6 +85,7 @@ final class Uploader {
   private final RetryPolicy fileStreamPolicy;
   private final RetryPolicy graphqlPolicy;
   private final Ticker ticker;
+  private final Retrier retrier;
   private final Thread thread;
   private final CountDownLatch done = new CountDownLatch(1);
 
@@ -148,6 +131,7 @@ final class Uploader {
     this.notices = notices;
     this.secrets = new Secrets(settings.apiKey());
     this.ticker = settings.ticker();
+    this.retrier = new Retrier(ticker, new InFlight());
     this.http = new WandbHttp(settings.baseUrl(), settings.apiKey(), settings.requestTimeout());
     this.fileStreamPolicy = new RetryPolicy(RetryPolicy.FILE_STREAM_FINAL, settings.retryBaseDelay(), settings.retryMaxDelay());
     this.graphqlPolicy = new RetryPolicy(RetryPolicy.GRAPHQL_FINAL, settings.retryBaseDelay(), settings.retryMaxDelay());
@@ -302,7 +286,7 @@ final class Uploader {
       if (startRun()) {
         stream();
       }
-    } catch (Abandoned e) {
+    } catch (UploadAbandoned e) {
       // finish() stopped waiting; it reports what was not sent.
     } catch (RuntimeException e) {
       stop("the W&B upload stopped after an unexpected error: " + secrets.redact(e.toString()));
@@ -315,12 +299,12 @@ final class Uploader {
   }
 
   /** Viewer, server features, UpsertBucket. Returns false when the upload cannot go on. */
-  private boolean startRun() throws Abandoned {
+  private boolean startRun() throws UploadAbandoned {
     HttpUrl graphql = http.url("graphql");
     JsonNode viewer;
     try {
       viewer = graphql(graphql, "Viewer", VIEWER_QUERY, Map.of(), "checking the API key", true);
-    } catch (Rejected e) {
+    } catch (RequestRejected e) {
       if (e.result.code() == 401) {
         keyRejected();
       } else {
@@ -338,7 +322,7 @@ final class Uploader {
     try {
       upserted = graphql(graphql, "UpsertBucket", UPSERT_MUTATION, upsertVariables(true, keys), "creating the run",
           true);
-    } catch (Rejected e) {
+    } catch (RequestRejected e) {
       stopWithError("W&B refused to create run " + identity.runId() + " with HTTP " + e.result.code() + ": "
           + shortBody(e.result));
       return false;
@@ -366,7 +350,7 @@ final class Uploader {
     return true;
   }
 
-  private boolean serverExpandsGlobs(HttpUrl graphql) throws Abandoned {
+  private boolean serverExpandsGlobs(HttpUrl graphql) throws UploadAbandoned {
     try {
       JsonNode data = graphql(graphql, "ServerFeaturesQuery", FEATURES_QUERY, Map.of(), "asking the server's features",
           false);
@@ -379,13 +363,13 @@ final class Uploader {
         }
       }
       return false;
-    } catch (Rejected e) {
+    } catch (RequestRejected e) {
       // Older servers do not know the query; the SDK then expands globs itself.
       return false;
     }
   }
 
-  private void stream() throws Abandoned {
+  private void stream() throws UploadAbandoned {
     HttpUrl fileStream = http.url("files").newBuilder()
         .addPathSegment(entityName).addPathSegment(projectName).addPathSegment(runName)
         .addPathSegment("file_stream").build();
@@ -412,7 +396,7 @@ final class Uploader {
       lastRequestNanos = ticker.nanoTime();
       try {
         request(() -> http.post(fileStream, batch.body()), fileStreamPolicy, "sending metrics");
-      } catch (Rejected e) {
+      } catch (RequestRejected e) {
         stopWithError("W&B refused the run's metrics (file_stream) with HTTP " + e.result.code() + ": "
             + shortBody(e.result));
         return;
@@ -433,12 +417,12 @@ final class Uploader {
   }
 
   /** Waits (holding the lock) until a request is due: finishing, a full request, the interval, or a heartbeat. */
-  private void waitForWork() throws Abandoned {
+  private void waitForWork() throws UploadAbandoned {
     long interval = settings.transmitInterval().toNanos();
     long heartbeat = settings.heartbeatInterval().toNanos();
     while (true) {
       if (stopped) {
-        throw new Abandoned();
+        throw new UploadAbandoned();
       }
       long now = ticker.nanoTime();
       boolean hasData = !pending.isEmpty() || summaryVersion > sentSummaryVersion;
@@ -451,7 +435,7 @@ final class Uploader {
       try {
         ticker.waitOn(lock, now + Math.max(wait, MIN_WAIT_NANOS));
       } catch (InterruptedException e) {
-        throw new Abandoned();
+        throw new UploadAbandoned();
       }
     }
   }
@@ -508,12 +492,12 @@ final class Uploader {
   }
 
   /** Re-sends the config with a metric definition for each newly logged key (servers that do not expand globs). */
-  private boolean updateConfig() throws Abandoned {
+  private boolean updateConfig() throws UploadAbandoned {
     List<String> keys = expandedKeysSnapshot();
     try {
       graphql(http.url("graphql"), "UpsertBucket", UPSERT_MUTATION, upsertVariables(false, keys), "updating the run config",
           true);
-    } catch (Rejected e) {
+    } catch (RequestRejected e) {
       stopWithError("W&B refused to update the config of run " + runName + " with HTTP " + e.result.code()
           + ": " + shortBody(e.result));
       return false;
@@ -576,7 +560,7 @@ final class Uploader {
    * are not retried: they return null, and stop the upload when the operation is {@code required}.
    */
   private JsonNode graphql(HttpUrl url, String operation, String query, Map<String, Object> variables, String what,
-      boolean required) throws Rejected, Abandoned {
+      boolean required) throws RequestRejected, UploadAbandoned {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("query", query);
     body.put("variables", variables);
@@ -605,7 +589,7 @@ final class Uploader {
    * CreateRunFiles} gives an upload address per file, then each file is PUT there. A failure is a
    * warning: the run is still marked complete. Returns the names uploaded.
    */
-  private List<String> uploadRunFiles() throws Abandoned {
+  private List<String> uploadRunFiles() throws UploadAbandoned {
     Map<String, byte[]> files = new LinkedHashMap<>();
     synchronized (lock) {
       if (summaryLine != null) {
@@ -622,7 +606,7 @@ final class Uploader {
     try {
       created = graphql(http.url("graphql"), "CreateRunFiles", CREATE_RUN_FILES_MUTATION, variables,
           "asking where to upload the run files", false);
-    } catch (Rejected e) {
+    } catch (RequestRejected e) {
       LOG.warn("W&B refused to take the run files {} (HTTP {}: {}); the run is complete without them",
           files.keySet(), e.result.code(), shortBody(e.result));
       return List.of();
@@ -646,80 +630,65 @@ final class Uploader {
       try {
         request(() -> http.put(target, content, headers), fileStreamPolicy, "uploading " + name);
         uploaded.add(name);
-      } catch (Rejected e) {
+      } catch (RequestRejected e) {
         LOG.warn("W&B's storage refused the run file {} with HTTP {}: {}", name, e.result.code(), shortBody(e.result));
       }
     }
     return List.copyOf(uploaded);
   }
 
-  /** Sends with retries until success, a final refusal ({@link Rejected}) or abandonment. */
-  private HttpResult request(Supplier<Call> calls, RetryPolicy policy, String what) throws Rejected, Abandoned {
-    int failures = 0;
-    long lastWarning = 0;
-    while (true) {
-      Call call = calls.get(); // a new call for each attempt
+  /** Sends with retries (see {@link Retrier}) until success, a final refusal or abandonment. */
+  private HttpResult request(Supplier<Call> calls, RetryPolicy policy, String what) throws RequestRejected,
+      UploadAbandoned {
+    return retrier.send(calls, policy, what);
+  }
+
+  /** The call in flight, under the lock, so that {@link #awaitDone} can cut it off and {@link #abandon} cancel it. */
+  private final class InFlight implements Retrier.Attempts {
+    @Override
+    public void begin(Call call) throws UploadAbandoned {
       synchronized (lock) {
         if (stopped || Thread.currentThread().isInterrupted()) {
-          throw new Abandoned();
+          throw new UploadAbandoned();
         }
         currentCall = call;
         currentCallStart = ticker.nanoTime();
       }
-      HttpResult result = null;
-      String failure;
-      try {
-        result = WandbHttp.execute(call);
-        if (result.isSuccessful()) {
-          if (failures > 0) {
-            LOG.info("W&B request ({}) succeeded after {} failed attempts", what, failures);
-          }
-          return result;
-        }
-        if (!policy.retries(result.code())) {
-          throw new Rejected(result);
-        }
-        failure = "HTTP " + result.code();
-      } catch (IOException e) {
-        synchronized (lock) {
-          if (stopped) {
-            throw new Abandoned();
-          }
-          failure = call == cutOffCall
-              ? "no answer within " + seconds(settings.finishingRequestTimeout()) + " while finishing"
-              : secrets.redact(e.toString());
-        }
-      } finally {
-        synchronized (lock) {
-          currentCall = null;
-        }
-      }
-      failures++;
-      Duration delay = policy.delay(failures, result == null ? Optional.empty() : result.retryAfter());
-      long now = ticker.nanoTime();
-      if (failures == 1 || now - lastWarning >= WARN_AGAIN_NANOS) {
-        lastWarning = now;
-        LOG.warn("W&B request ({}) failed ({}); attempt {} failed, retrying in {}", what, failure, failures,
-            seconds(delay));
-      } else {
-        LOG.debug("W&B request ({}) failed ({}); retrying in {}", what, failure, seconds(delay));
-      }
-      backOff(now + delay.toNanos());
     }
-  }
 
-  /** Waits until the retry is due; {@link #abandon()} ends the wait at once. */
-  private void backOff(long until) throws Abandoned {
-    synchronized (lock) {
-      try {
-        while (!stopped && ticker.nanoTime() < until) {
-          ticker.waitOn(lock, until);
-        }
-      } catch (InterruptedException e) {
-        throw new Abandoned();
+    @Override
+    public void end() {
+      synchronized (lock) {
+        currentCall = null;
       }
-      if (stopped) {
-        throw new Abandoned();
+    }
+
+    @Override
+    public String describe(Call call, IOException e) throws UploadAbandoned {
+      synchronized (lock) {
+        if (stopped) {
+          throw new UploadAbandoned();
+        }
+        return call == cutOffCall
+            ? "no answer within " + seconds(settings.finishingRequestTimeout()) + " while finishing"
+            : secrets.redact(e.toString());
+      }
+    }
+
+    /** {@link #abandon()} ends the wait at once. */
+    @Override
+    public void backOff(long until) throws UploadAbandoned {
+      synchronized (lock) {
+        try {
+          while (!stopped && ticker.nanoTime() < until) {
+            ticker.waitOn(lock, until);
+          }
+        } catch (InterruptedException e) {
+          throw new UploadAbandoned();
+        }
+        if (stopped) {
+          throw new UploadAbandoned();
+        }
       }
     }
   }

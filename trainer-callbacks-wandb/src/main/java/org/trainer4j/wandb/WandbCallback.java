@@ -32,9 +32,12 @@ import org.trainer4j.core.callback.TrainerCallback;
  *       go to the summary under those names (as HF), not to the history.
  *   <li>{@code onPredict}: the {@code test/} metrics.
  *   <li>The run stays open after training, so that {@code evaluate()} and {@code predict()} rows join it
- *       (as HF's); {@link #close()} — called by {@code Trainer.close()} — finishes it: exit code 0, or 1
- *       when a training began and never ended (it threw). Without a close, a JVM shutdown hook does the
- *       same. Built with {@code finishOnTrainEnd}, the run finishes at train end instead.
+ *       (as HF's); {@link #close()} — called by {@code Trainer.close()} — finishes it with exit code 0.
+ *       Built with {@code finishOnTrainEnd}, the run finishes at train end instead.
+ *   <li>{@code onTrainAbort} (the training threw): the run is finished at once with exit code 1, as the
+ *       W&B SDK marks a run whose program ended with an uncaught exception, so the W&B page shows it
+ *       failed. A JVM that exits during training without that event (killed, {@code System.exit})
+ *       finishes it from core's shutdown hook, also with 1.
  * </ul>
  *
  * <p>Runs on the training thread but only hands rows to the run's own threads.
@@ -50,7 +53,6 @@ public final class WandbCallback implements TrainerCallback, AutoCloseable {
   private final boolean finishOnTrainEnd;
   private WandbRun run;
   private int runsStarted;
-  private boolean trainingInProgress;
 
   /** Settings from the environment, as the W&B SDK reads them. */
   public WandbCallback() {
@@ -82,7 +84,6 @@ public final class WandbCallback implements TrainerCallback, AutoCloseable {
     WandbRun current = ensureRun(args, context);
     // Until onTrainEnd, an exit means the training failed.
     current.exitCodeAtShutdown(1);
-    trainingInProgress = true;
   }
 
   @Override
@@ -126,7 +127,6 @@ public final class WandbCallback implements TrainerCallback, AutoCloseable {
 
   @Override
   public void onTrainEnd(TrainingArguments args, TrainerState state, TrainerControl control, CallbackContext context) {
-    trainingInProgress = false;
     if (run == null || run.isFinished()) {
       return;
     }
@@ -136,14 +136,21 @@ public final class WandbCallback implements TrainerCallback, AutoCloseable {
     }
   }
 
-  /**
-   * Finishes the open run, if any: exit code 1 when a training began and did not end (it threw), else
-   * 0. {@code Trainer.close()} calls it.
-   */
+  /** The training threw: the run is finished now, marked failed (exit code 1) as the SDK does. */
+  @Override
+  public void onTrainAbort(TrainingArguments args, TrainerState state, TrainerControl control, CallbackContext context,
+      Throwable error) {
+    if (run != null && !run.isFinished()) {
+      LOG.info("W&B run {}: training failed ({}); finishing the run with exit code 1", run.runId(), error.toString());
+      run.finish(1);
+    }
+  }
+
+  /** Finishes the open run, if any, with exit code 0. {@code Trainer.close()} calls it. */
   @Override
   public void close() {
     if (run != null && !run.isFinished()) {
-      run.finish(trainingInProgress ? 1 : 0);
+      run.finish(0);
     }
   }
 

@@ -1,36 +1,32 @@
 package org.trainer4j.wandb;
 
-import java.util.Map;
-import org.trainer4j.core.args.TrainingArguments;
+import org.trainer4j.core.callback.IntegrationContext;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.callback.TrainerCallbackProvider;
 
-/** Makes {@code report_to=wandb} (and {@code all}) find {@link WandbCallback}, configured from the environment. */
+/**
+ * Makes {@code report_to=wandb} (and {@code all}) find {@link WandbCallback}, configured as the W&B SDK
+ * is, by the {@code WANDB_*} variables; {@code Trainer.builder().integration("wandb", cfg -> cfg.set(
+ * "project", "x"))} and {@code -Dtrainer4j.wandb.project=x} set the same settings ({@code WANDB_PROJECT})
+ * with a higher precedence.
+ */
 public final class WandbCallbackProvider implements TrainerCallbackProvider {
-  private final Map<String, String> environment;
-
-  /** Reads {@code System.getenv()} when a callback is created. */
-  public WandbCallbackProvider() {
-    this(System.getenv());
-  }
-
-  WandbCallbackProvider(Map<String, String> environment) {
-    this.environment = environment;
-  }
+  /** The name used in {@code report_to} and {@code Trainer.builder().integration(...)}. */
+  public static final String NAME = "wandb";
 
   @Override
   public String name() {
-    return "wandb";
+    return NAME;
   }
 
   /**
-   * A callback configured by the {@code WANDB_*} variables.
+   * A callback configured by the {@code WANDB_*} settings of the context.
    *
-   * @throws IllegalArgumentException for a variable with a bad value (the Trainer then reports it and
+   * @throws IllegalArgumentException for a setting with a bad value (the Trainer then reports it and
    *     trains without W&B)
    */
   @Override
-  public TrainerCallback create(TrainingArguments args) {
-    return new WandbCallback(WandbSettings.fromEnvironment(environment).build());
+  public TrainerCallback create(IntegrationContext context) {
+    return new WandbCallback(WandbSettings.fromEnvironment(context.config().asEnvironment()).build());
   }
 }

@@ -3,6 +3,7 @@ package org.trainer4j.wandb;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -12,12 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trainer4j.core.writer.ShutdownRegistry;
+import org.trainer4j.core.writer.ShutdownTask;
 import org.trainer4j.wandb.RunWriter.Event;
 import org.trainer4j.wandb.RunWriter.Finish;
 import org.trainer4j.wandb.RunWriter.Row;
@@ -34,31 +33,26 @@ import org.trainer4j.wandb.RunWriter.SummaryUpdate;
  * wait: rows that cannot be uploaded stay in the {@code .wandb} file, and {@link #finish(int)} says how
  * to upload them with {@code wandb sync}.
  *
- * <p>A JVM shutdown hook finishes a run the program did not finish, with exit code 1 unless changed
+ * <p>The writer thread is core's {@link org.trainer4j.core.writer.BackgroundWriter} (full-queue policy
+ * {@code BLOCK}: no row is ever dropped from the {@code .wandb} file). Core's JVM shutdown hook finishes a
+ * run the program did not finish, with exit code 1 unless changed
  * with {@link #exitCodeAtShutdown(int)}. Thread-safe.
  */
 public final class WandbRun implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WandbRun.class);
-  /** How often an idle writer looks at the queue; waking it per row would cost the training thread. */
-  private static final long WRITER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final WandbSettings settings;
   private final WandbMode mode;
   private final String runId;
   private final RunDirectory directory;
-  private final ArrayBlockingQueue<Event> queue;
-  private final int wakeWriterAt;
   private final RunWriter writer;
+  private final RunFileWriter fileWriter;
   private final Uploader uploader;
-  private final Thread writerThread;
-  private final CountDownLatch writerDone = new CountDownLatch(1);
-  private final Thread shutdownHook;
+  private ShutdownRegistry.Registration shutdownRegistration; // guarded by finishLock
   private final Notices notices;
   private final Optional<String> offlineReason;
   private final Object finishLock = new Object();
   private volatile boolean closed;
-  private volatile boolean writerFailed;
-  private volatile boolean queueFullWarned;
   private volatile boolean closedWarned;
   private volatile int exitCodeAtShutdown = 1;
   private FinishReport report;
@@ -68,12 +62,9 @@ public final class WandbRun implements AutoCloseable {
     this.mode = WandbMode.DISABLED;
     this.runId = settings.runId();
     this.directory = null;
-    this.queue = null;
-    this.wakeWriterAt = 0;
     this.writer = null;
+    this.fileWriter = null;
     this.uploader = null;
-    this.writerThread = null;
-    this.shutdownHook = null;
     this.notices = new Notices(LOG, settings.silent());
     this.offlineReason = Optional.empty();
   }
@@ -87,15 +78,11 @@ public final class WandbRun implements AutoCloseable {
     this.runId = identity.runId();
     this.directory = directory;
     this.notices = new Notices(LOG, settings.silent());
-    this.queue = new ArrayBlockingQueue<>(settings.maxQueuedRows());
-    this.wakeWriterAt = Math.max(1, settings.maxQueuedRows() / 2);
     this.uploader = mode == WandbMode.ONLINE
         ? new Uploader(settings, identity, config, directory.path(), notices) : null;
     this.writer = new RunWriter(identity, config, directory, log, Optional.ofNullable(uploader), secrets, startNanos,
         startMillis);
-    this.writerThread = new Thread(this::writerLoop, "wandb-writer-" + runId);
-    this.writerThread.setDaemon(true);
-    this.shutdownHook = new Thread(() -> finish(exitCodeAtShutdown), "wandb-shutdown-" + runId);
+    this.fileWriter = new RunFileWriter(writer, runId, settings);
   }
 
   /**
@@ -142,14 +129,12 @@ public final class WandbRun implements AutoCloseable {
   }
 
   private void begin() {
-    writerThread.start();
+    fileWriter.start();
     if (uploader != null) {
       uploader.start();
     }
-    try {
-      Runtime.getRuntime().addShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      LOG.debug("the JVM is shutting down; run {} is not finished automatically", runId);
+    synchronized (finishLock) {
+      shutdownRegistration = ShutdownRegistry.jvm().register(new FinishAtShutdown());
     }
     if (offlineReason.isPresent()) {
       LOG.warn("{}; W&B run {} is saved offline in {}. Set WANDB_API_KEY (or run `wandb login`), then upload"
@@ -169,7 +154,7 @@ public final class WandbRun implements AutoCloseable {
    */
   public void log(Map<String, ?> row) {
     Objects.requireNonNull(row, "row");
-    if (queue == null) {
+    if (fileWriter == null) {
       return;
     }
     if (closed) {
@@ -193,7 +178,7 @@ public final class WandbRun implements AutoCloseable {
    */
   public void summary(Map<String, ?> values) {
     Objects.requireNonNull(values, "values");
-    if (queue == null) {
+    if (fileWriter == null) {
       return;
     }
     if (closed) {
@@ -223,7 +208,7 @@ public final class WandbRun implements AutoCloseable {
         return report;
       }
       closed = true;
-      if (queue == null) {
+      if (fileWriter == null) {
         report = new FinishReport(exitCode, mode, runId, Optional.empty(), Optional.empty(), 0, 0, 0, false,
             Optional.empty(), Optional.empty());
         return report;
@@ -235,10 +220,12 @@ public final class WandbRun implements AutoCloseable {
       boolean written = false;
       Uploader.Outcome outcome = null;
       try {
-        if (offerUntil(new Finish(exitCode, System.nanoTime()), deadline)) {
-          LockSupport.unpark(writerThread);
-          written = ticker.await(writerDone, deadline);
+        // After everything logged before, even when the queue is full; the shutdown task may have
+        // handed over its own Finish already.
+        if (!fileWriter.isClosed()) {
+          fileWriter.beginClose(new Finish(exitCode, System.nanoTime()));
         }
+        written = ticker.await(fileWriter.done(), deadline);
         if (uploader != null) {
           if (!written || !uploader.awaitDone(start, deadline)) {
             uploader.abandon();
@@ -255,7 +242,7 @@ public final class WandbRun implements AutoCloseable {
       }
       report = report(exitCode, written, outcome);
       announce(report, written);
-      removeShutdownHook();
+      shutdownRegistration.close();
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
@@ -311,7 +298,7 @@ public final class WandbRun implements AutoCloseable {
 
   /** Rows and summary updates logged but not yet taken by the writer thread (for monitoring). */
   public int backlog() {
-    return queue == null ? 0 : queue.size();
+    return fileWriter == null ? 0 : fileWriter.backlog();
   }
 
   /** History rows the writer thread has taken so far (for tests). */
@@ -321,7 +308,7 @@ public final class WandbRun implements AutoCloseable {
 
   /** Whether the writer thread has written everything and closed the {@code .wandb} file (for tests). */
   boolean writerFinished() {
-    return writerDone.getCount() == 0;
+    return fileWriter != null && fileWriter.done().getCount() == 0;
   }
 
   /** Bytes of history waiting for upload (0 for offline runs). */
@@ -332,61 +319,7 @@ public final class WandbRun implements AutoCloseable {
   // ---- internals ----
 
   private void enqueue(Event event) {
-    if (writerFailed) {
-      return;
-    }
-    if (queue.offer(event)) {
-      if (queue.size() >= wakeWriterAt) {
-        LockSupport.unpark(writerThread);
-      }
-      return;
-    }
-    if (!queueFullWarned) {
-      queueFullWarned = true;
-      LOG.warn("W&B run {}: {} rows are waiting for the writer thread (the disk is slow); log() now waits for"
-          + " room so that no row is lost", runId, settings.maxQueuedRows());
-    }
-    LockSupport.unpark(writerThread);
-    boolean interrupted = false;
-    while (!writerFailed) {
-      try {
-        if (queue.offer(event, 100, TimeUnit.MILLISECONDS)) {
-          break;
-        }
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void writerLoop() {
-    try {
-      writer.writeStart();
-      List<Event> batch = new ArrayList<>(1024);
-      boolean finished = false;
-      while (!finished) {
-        if (queue.drainTo(batch, 1024) == 0) {
-          LockSupport.parkNanos(this, WRITER_POLL_NANOS);
-          continue;
-        }
-        for (Event event : batch) {
-          if (!finished) {
-            writer.handle(event);
-            finished = event instanceof Finish;
-          }
-        }
-        batch.clear();
-        writer.afterBatch();
-      }
-    } catch (RuntimeException | Error e) {
-      writerFailed = true;
-      LOG.error("W&B run {}: the writer thread failed; nothing more is recorded for this run", runId, e);
-    } finally {
-      writerDone.countDown();
-    }
+    fileWriter.offer(event); // BLOCK: waits only for a stalled disk; after a writer error it discards
   }
 
   private FinishReport report(int exitCode, boolean written, Uploader.Outcome outcome) {
@@ -444,17 +377,6 @@ public final class WandbRun implements AutoCloseable {
     }
   }
 
-  private void removeShutdownHook() {
-    if (Thread.currentThread() == shutdownHook) {
-      return;
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // The JVM is exiting; the hook will find the run finished.
-    }
-  }
-
   private static String checkKey(String method, String key) {
     if (key == null || key.isEmpty()) {
       throw new IllegalArgumentException(method + "(): the key " + (key == null ? "null" : "\"\"")
@@ -463,14 +385,30 @@ public final class WandbRun implements AutoCloseable {
     return key;
   }
 
-  /** Queues the event, waiting for room (a stalled disk) until the deadline. */
-  private boolean offerUntil(Event event, long deadline) throws InterruptedException {
-    while (!queue.offer(event, 10, TimeUnit.MILLISECONDS)) {
-      if (settings.ticker().nanoTime() >= deadline) {
-        return false;
-      }
-      LockSupport.unpark(writerThread);
+  /**
+   * Finishes the run at JVM exit if the program did not, with {@link #exitCodeAtShutdown(int)}: the
+   * writer is told at once (with the other writers), then the finish waits for it and the uploader.
+   */
+  private final class FinishAtShutdown implements ShutdownTask {
+    @Override
+    public Duration shutdownTimeout() {
+      return settings.finishTimeout();
     }
-    return true;
+
+    @Override
+    public void beginShutdown() {
+      fileWriter.beginClose(new Finish(exitCodeAtShutdown, System.nanoTime()));
+    }
+
+    @Override
+    public boolean awaitShutdown(long deadlineNanos) {
+      finish(exitCodeAtShutdown);
+      return fileWriter.done().getCount() == 0;
+    }
+
+    @Override
+    public String toString() {
+      return "W&B run " + runId;
+    }
   }
 }

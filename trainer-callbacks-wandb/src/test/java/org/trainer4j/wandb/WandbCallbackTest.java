@@ -24,6 +24,8 @@ import org.trainer4j.core.state.TrainerState;
 import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.callback.CallbackException;
+import org.trainer4j.core.callback.IntegrationConfig;
+import org.trainer4j.core.callback.IntegrationContext;
 import org.trainer4j.core.callback.Integrations;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.testkit.CallbackDriver;
@@ -186,12 +188,32 @@ class WandbCallbackTest {
   @Test
   void theProviderIsFoundAsWandbAndReadsTheEnvironment() {
     assertTrue(Integrations.available(getClass().getClassLoader()).get("wandb") instanceof WandbCallbackProvider);
-    WandbCallbackProvider provider = new WandbCallbackProvider(Map.of("WANDB_MODE", "offline",
-        "WANDB_DIR", dir.toString(), "WANDB_RUN_ID", "prov1234"));
     TrainingArguments runArgs = runArgs().build();
-    WandbCallback callback = (WandbCallback) provider.create(runArgs);
+    IntegrationConfig config = IntegrationConfig.of("wandb", Map.of("WANDB_MODE", "offline",
+        "WANDB_DIR", dir.toString(), "WANDB_RUN_ID", "prov1234"), new java.util.Properties(), Map.of());
+    WandbCallback callback = (WandbCallback) new WandbCallbackProvider().create(new IntegrationContext(runArgs, config));
     CallbackDriver.builder(runArgs).trainExamples(8).callbacks(callback).build().train();
     callback.close();
     assertTrue(callback.run().orElseThrow().directory().orElseThrow().getFileName().toString().endsWith("-prov1234"));
+  }
+
+  /** Builder settings win over system properties, which win over WANDB_* variables. */
+  @Test
+  void settingsGivenByNameOverrideTheSystemPropertiesAndTheEnvironment() throws Exception {
+    TrainingArguments runArgs = runArgs().build();
+    java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("trainer4j.wandb.run_id", "prop1234");
+    properties.setProperty("trainer4j.wandb.project", "from-property");
+    IntegrationConfig config = IntegrationConfig.of("wandb", Map.of("WANDB_MODE", "offline",
+        "WANDB_DIR", dir.toString(), "WANDB_RUN_ID", "env12345", "WANDB_PROJECT", "from-env"), properties,
+        Map.of("project", "from-builder"));
+    WandbCallback callback = (WandbCallback) new WandbCallbackProvider().create(new IntegrationContext(runArgs, config));
+    CallbackDriver.builder(runArgs).trainExamples(8).callbacks(callback).build().train();
+    callback.close();
+    WandbRun run = callback.run().orElseThrow();
+    assertTrue(run.directory().orElseThrow().getFileName().toString().endsWith("-prop1234"), "the property's run id");
+    List<WandbFileReader.Rec> records = WandbFileReader.read(run.file().orElseThrow());
+    WireMessage runRecord = records.stream().filter(r -> r.type().equals("run")).findFirst().orElseThrow().body();
+    assertEquals("from-builder", runRecord.string(3), "RunRecord.project: the builder's value");
   }
 }

@@ -17,6 +17,9 @@ import org.trainer4j.core.callback.CallbackHandler;
 import org.trainer4j.core.callback.CallbackRole;
 import org.trainer4j.core.callback.DefaultFlowCallback;
 import org.trainer4j.core.callback.Event;
+import org.trainer4j.core.callback.IntegrationConfig;
+import org.trainer4j.core.callback.IntegrationContext;
+import org.trainer4j.core.callback.IntegrationSettings;
 import org.trainer4j.core.callback.Integrations;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.console.PrinterCallback;
@@ -101,9 +104,12 @@ public final class Trainer implements AutoCloseable {
     callbacks.add(new DefaultFlowCallback(), CallbackRole.FLOW);
     List<Integrations.Selection> integrations = new ArrayList<>(); // those that started
     List<String> integrationsOff = new ArrayList<>();
+    Integrations.checkConfigured(b.integrationSettings.keySet(), b.classLoader);
     for (Integrations.Selection selection : Integrations.select(args.reportTo(), b.classLoader)) {
       try {
-        callbacks.add(selection.provider().create(args), CallbackRole.INTEGRATION);
+        IntegrationConfig config = IntegrationConfig.of(selection.name(),
+            b.integrationSettings.getOrDefault(selection.name(), new IntegrationSettings()).values());
+        callbacks.add(selection.provider().create(new IntegrationContext(args, config)), CallbackRole.INTEGRATION);
         integrations.add(selection);
       } catch (RuntimeException e) {
         integrationsOff.add(selection.name());
@@ -283,6 +289,7 @@ public final class Trainer implements AutoCloseable {
     private ComputeMetrics computeMetrics;
     private Sampler trainSampler;
     private final List<TrainerCallback> callbacks = new ArrayList<>();
+    private final Map<String, IntegrationSettings> integrationSettings = new java.util.LinkedHashMap<>();
     private ClassLoader classLoader = Trainer.class.getClassLoader();
     private int logHistoryLimit;
 
@@ -317,6 +324,25 @@ public final class Trainer implements AutoCloseable {
     public Builder callbacks(List<? extends TrainerCallback> v) { callbacks.addAll(v); return this; }
     /** Where integrations are looked up with ServiceLoader (default: this library's class loader). */
     public Builder classLoader(ClassLoader v) { classLoader = v; return this; }
+
+    /**
+     * Customizes an integration found through {@code report_to}, by its name, e.g. {@code
+     * integration("wandb", cfg -> cfg.set("project", "my-project"))}. The settings win over system
+     * properties and environment variables (see {@link IntegrationConfig}); they apply when {@code
+     * report_to} selects the integration. Several calls for one name add up.
+     *
+     * @throws IllegalArgumentException (at {@link #build()}) when no integration of that name is on the
+     *     class path; the message lists those that are
+     */
+    public Builder integration(String name, java.util.function.Consumer<IntegrationSettings> settings) {
+      if (name == null || name.isBlank() || settings == null) {
+        throw new IllegalArgumentException("integration(name, settings) needs a name such as wandb and a function"
+            + " that sets values, got name=" + name + ", settings=" + settings);
+      }
+      settings.accept(integrationSettings.computeIfAbsent(name.trim().toLowerCase(java.util.Locale.ROOT),
+          n -> new IntegrationSettings()));
+      return this;
+    }
 
     /**
      * Keeps only the newest {@code rows} rows of {@code log_history} in memory and in each {@code

@@ -72,13 +72,13 @@ public final class CustomMetricsExample {
       }
     };
     try (Model model = Digits.mlp(128, 0.1f);
-        Trainer trainer = Trainer.builder()
+        Trainer trainer = WandbDefaults.offlineUnlessConfigured(Trainer.builder(), String.valueOf(args.outputDir()),
+                System.getenv())
             .model(model).loss(Loss.softmaxCrossEntropyLoss()).args(args)
             .trainDataset(Digits.dataset(data.train())).evalDataset(Digits.dataset(data.eval()))
             .computeMetrics(CustomMetricsExample::metrics)
             .callbacks(errorRate, keyCollector)
             .build()) {
-      WandbDefaults.offlineUnlessConfigured(trainer, System.getenv());
       trainerRef.set(trainer);
       trainer.train();
       trainer.predict(Digits.dataset(data.test()));

@@ -61,13 +61,13 @@ public final class DigitsExample {
       callbacks.add(new EarlyStoppingCallback(patience, 0.0));
     }
     try (Model model = Digits.mlp(parsed.intOption("hidden_size"), parsed.floatOption("dropout"));
-        Trainer trainer = Trainer.builder()
+        Trainer trainer = WandbDefaults.offlineUnlessConfigured(Trainer.builder(), String.valueOf(args.outputDir()),
+                System.getenv())
             .model(model).loss(Loss.softmaxCrossEntropyLoss()).args(args)
             .trainDataset(Digits.dataset(data.train())).evalDataset(Digits.dataset(data.eval()))
             .computeMetrics(DigitsExample::metrics)
             .callbacks(callbacks)
             .build()) {
-      WandbDefaults.offlineUnlessConfigured(trainer, System.getenv());
       trainer.train();
       PredictionOutput test = trainer.predict(Digits.dataset(data.test()));
       return new Result(test.metrics(), Locations.of(trainer));

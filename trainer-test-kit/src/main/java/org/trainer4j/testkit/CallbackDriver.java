@@ -10,6 +10,8 @@ import org.trainer4j.core.callback.CallbackHandler;
 import org.trainer4j.core.callback.CallbackRole;
 import org.trainer4j.core.callback.DefaultFlowCallback;
 import org.trainer4j.core.callback.Event;
+import org.trainer4j.core.callback.IntegrationConfig;
+import org.trainer4j.core.callback.IntegrationContext;
 import org.trainer4j.core.callback.Integrations;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.callback.TrainerCallbackProvider;
@@ -65,6 +67,11 @@ public final class CallbackDriver implements AutoCloseable {
   private MetricsFunction metrics;
   private boolean closed;
 
+  /** As the Trainer: the arguments and the integration's view of the environment and system properties. */
+  private IntegrationContext contextOf(TrainerCallbackProvider provider) {
+    return new IntegrationContext(args, IntegrationConfig.of(provider.name(), Map.of()));
+  }
+
   private CallbackDriver(Builder b) {
     this.args = b.args;
     this.shape = new RunShape(b);
@@ -72,10 +79,10 @@ public final class CallbackDriver implements AutoCloseable {
     handler.add(new DefaultFlowCallback(), CallbackRole.FLOW);
     if (b.discoverIntegrations) {
       for (Integrations.Selection selection : Integrations.select(args.reportTo(), b.classLoader)) {
-        handler.add(selection.provider().create(args), CallbackRole.INTEGRATION);
+        handler.add(selection.provider().create(contextOf(selection.provider())), CallbackRole.INTEGRATION);
       }
     }
-    b.providers.forEach(p -> handler.add(p.create(args), CallbackRole.INTEGRATION));
+    b.providers.forEach(p -> handler.add(p.create(contextOf(p)), CallbackRole.INTEGRATION));
     b.integrations.forEach(c -> handler.add(c, CallbackRole.INTEGRATION));
     b.callbacks.forEach(handler::add);
     handler.add(recorder, CallbackRole.CONSOLE);

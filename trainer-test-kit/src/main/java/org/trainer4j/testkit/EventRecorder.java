@@ -135,4 +135,10 @@ public final class EventRecorder implements TrainerCallback {
       CallbackContext context) {
     record(Event.ON_PREDICTION_STEP, state, control, context);
   }
+
+  @Override
+  public void onTrainAbort(TrainingArguments args, TrainerState state, TrainerControl control, CallbackContext context,
+      Throwable error) {
+    record(Event.ON_TRAIN_ABORT, state, control, context);
+  }
 }

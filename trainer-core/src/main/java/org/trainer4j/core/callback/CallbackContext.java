@@ -12,7 +12,8 @@ import org.trainer4j.core.optim.Optimizer;
 /**
  * What an event carries besides arguments, state and control (HF's {@code **kwargs}): the model,
  * optimizer, scheduler and data loaders, plus the {@link #logs()} of {@code onLog} and the {@link
- * #metrics()} of {@code onEvaluate} and {@code onPredict}, and {@link #log(Map)} for values of the
+ * #metrics()} of {@code onEvaluate} and {@code onPredict}, the {@link #error()} of {@code onTrainAbort},
+ * and {@link #log(Map)} for values of the
  * callback's own. Immutable; the maps are read-only.
  */
 public final class CallbackContext {
@@ -21,7 +22,7 @@ public final class CallbackContext {
         + " has nowhere to log " + values.keySet());
   };
   private static final CallbackContext EMPTY =
-      new CallbackContext(null, null, null, null, null, Map.of(), Map.of(), NO_TRAINER);
+      new CallbackContext(null, null, null, null, null, Map.of(), Map.of(), NO_TRAINER, null);
 
   private final Model model;
   private final Optimizer optimizer;
@@ -31,9 +32,11 @@ public final class CallbackContext {
   private final Map<String, Object> logs;
   private final Map<String, Object> metrics;
   private final Consumer<Map<String, ?>> logger;
+  private final Throwable error;
 
   private CallbackContext(Model model, Optimizer optimizer, LrScheduler scheduler, DataLoader train,
-      DataLoader eval, Map<String, Object> logs, Map<String, Object> metrics, Consumer<Map<String, ?>> logger) {
+      DataLoader eval, Map<String, Object> logs, Map<String, Object> metrics, Consumer<Map<String, ?>> logger,
+      Throwable error) {
     this.model = model;
     this.optimizer = optimizer;
     this.scheduler = scheduler;
@@ -42,6 +45,7 @@ public final class CallbackContext {
     this.logs = logs;
     this.metrics = metrics;
     this.logger = logger;
+    this.error = error;
   }
 
   /** A context with nothing in it (e.g. for driving a callback in a test). */
@@ -61,6 +65,8 @@ public final class CallbackContext {
   public Map<String, Object> logs() { return logs; }
   /** The metrics in {@code onEvaluate} and {@code onPredict}; empty for other events. Read-only. */
   public Map<String, Object> metrics() { return metrics; }
+  /** What made {@code train()} fail, in {@code onTrainAbort}; empty for other events. */
+  public Optional<Throwable> error() { return Optional.ofNullable(error); }
 
   /**
    * Logs values of the callback's own as a row of their own, as {@code Trainer.log} does: with {@code
@@ -78,30 +84,36 @@ public final class CallbackContext {
   }
 
   public CallbackContext withModel(Model m) {
-    return new CallbackContext(m, optimizer, scheduler, trainDataLoader, evalDataLoader, logs, metrics, logger);
+    return new CallbackContext(m, optimizer, scheduler, trainDataLoader, evalDataLoader, logs, metrics, logger, error);
   }
 
   public CallbackContext withOptimizer(Optimizer o, LrScheduler s) {
-    return new CallbackContext(model, o, s, trainDataLoader, evalDataLoader, logs, metrics, logger);
+    return new CallbackContext(model, o, s, trainDataLoader, evalDataLoader, logs, metrics, logger, error);
   }
 
   public CallbackContext withDataLoaders(DataLoader train, DataLoader eval) {
-    return new CallbackContext(model, optimizer, scheduler, train, eval, logs, metrics, logger);
+    return new CallbackContext(model, optimizer, scheduler, train, eval, logs, metrics, logger, error);
   }
 
   public CallbackContext withLogs(Map<String, Object> l) {
     return new CallbackContext(model, optimizer, scheduler, trainDataLoader, evalDataLoader,
-        new ReadOnlyValues(l, "onLog's logs"), Map.of(), logger);
+        new ReadOnlyValues(l, "onLog's logs"), Map.of(), logger, error);
   }
 
   public CallbackContext withMetrics(Map<String, Object> m) {
     return new CallbackContext(model, optimizer, scheduler, trainDataLoader, evalDataLoader, Map.of(),
-        new ReadOnlyValues(m, "the metrics of onEvaluate and onPredict"), logger);
+        new ReadOnlyValues(m, "the metrics of onEvaluate and onPredict"), logger, error);
+  }
+
+  /** The context of {@code onTrainAbort}: this one with the error that ended training. */
+  public CallbackContext withError(Throwable e) {
+    return new CallbackContext(model, optimizer, scheduler, trainDataLoader, evalDataLoader, logs, metrics, logger,
+        Objects.requireNonNull(e, "error"));
   }
 
   /** A context whose {@link #log(Map)} hands the values to {@code logger} (the Trainer's, or a test driver's). */
   public CallbackContext withLogger(Consumer<Map<String, ?>> logger) {
     return new CallbackContext(model, optimizer, scheduler, trainDataLoader, evalDataLoader, logs, metrics,
-        Objects.requireNonNull(logger, "logger"));
+        Objects.requireNonNull(logger, "logger"), error);
   }
 }

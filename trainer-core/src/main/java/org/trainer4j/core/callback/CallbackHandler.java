@@ -128,16 +128,49 @@ public final class CallbackHandler {
       if (e.disabled) {
         continue;
       }
-      try {
-        event.call(e.callback, args, state, control, context);
-      } catch (RuntimeException | Error failure) {
-        if (e.role != CallbackRole.INTEGRATION || failure instanceof VirtualMachineError) {
-          throw new CallbackException(e.callback.getClass().getName(), event, failure);
-        }
-        e.disabled = true;
-        LOG.error("integration {} failed in {} and is switched off for the rest of this run; training goes on",
-            e.callback.getClass().getName(), event.methodName(), failure);
+      callOne(e, event, args, state, control, context);
+    }
+  }
+
+  private static void callOne(Entry e, Event event, TrainingArguments args, TrainerState state,
+      TrainerControl control, CallbackContext context) {
+    try {
+      event.call(e.callback, args, state, control, context);
+    } catch (RuntimeException | Error failure) {
+      if (e.role != CallbackRole.INTEGRATION || failure instanceof VirtualMachineError) {
+        throw new CallbackException(e.callback.getClass().getName(), event, failure);
       }
+      e.disabled = true;
+      LOG.error("integration {} failed in {} and is switched off for the rest of this run; training goes on",
+          e.callback.getClass().getName(), event.methodName(), failure);
+    }
+  }
+
+  /**
+   * As {@link #fire}, but a user callback that throws does not stop the others: every enabled callback
+   * is called, and the first exception is thrown at the end (as a {@link CallbackException}), with the
+   * later ones suppressed in it. For events where the run is already failing, such as {@code onTrainAbort}.
+   */
+  public void fireAll(Event event, TrainingArguments args, TrainerState state, TrainerControl control,
+      CallbackContext context) {
+    resetFlags(event, control);
+    CallbackException first = null;
+    for (Entry e : order) {
+      if (e.disabled) {
+        continue;
+      }
+      try {
+        callOne(e, event, args, state, control, context);
+      } catch (CallbackException failure) {
+        if (first == null) {
+          first = failure;
+        } else {
+          first.addSuppressed(failure);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 

@@ -20,7 +20,11 @@ public enum Event {
   ON_PREDICT("onPredict", TrainerCallback::onPredict),
   ON_SAVE("onSave", TrainerCallback::onSave),
   ON_EPOCH_END("onEpochEnd", TrainerCallback::onEpochEnd),
-  ON_TRAIN_END("onTrainEnd", TrainerCallback::onTrainEnd);
+  ON_TRAIN_END("onTrainEnd", TrainerCallback::onTrainEnd),
+  /** Fired with a context whose {@link CallbackContext#error()} holds the exception. */
+  ON_TRAIN_ABORT("onTrainAbort", (callback, args, state, control, context) -> callback.onTrainAbort(args, state,
+      control, context, context.error().orElseThrow(() -> new IllegalStateException(
+          "onTrainAbort needs a context with the error (CallbackContext.withError)"))));
 
   interface Dispatch {
     void call(TrainerCallback callback, TrainingArguments args, TrainerState state, TrainerControl control,

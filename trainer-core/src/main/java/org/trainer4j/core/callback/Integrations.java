@@ -104,6 +104,26 @@ public final class Integrations {
     return "";
   }
 
+  /**
+   * Checks the names given to {@code Trainer.builder().integration(name, ...)}.
+   *
+   * @throws IllegalArgumentException for a name no provider on the class path has, listing those that are
+   */
+  public static void checkConfigured(java.util.Set<String> names, ClassLoader loader) {
+    if (names.isEmpty()) {
+      return;
+    }
+    Map<String, TrainerCallbackProvider> available = available(loader);
+    for (String name : names) {
+      if (!available.containsKey(name)) {
+        throw new IllegalArgumentException("integration(\"" + name + "\", ...) is not allowed: no integration of"
+            + " that name is on the class path; installed: "
+            + (available.isEmpty() ? "none" : String.join(", ", available.keySet())) + "." + hint(name,
+            available.keySet()));
+      }
+    }
+  }
+
   /** One line for the log: which integrations are in use and how each was chosen. */
   public static String describe(List<Selection> selections, List<String> reportTo) {
     return describe(selections, reportTo, List.of());

@@ -18,6 +18,7 @@ import org.trainer4j.core.args.TrainingArguments;
  *               [onLog] [evaluate: onPredictionStep..., onLog, onEvaluate] [onSave]
  *           onEpochEnd [onLog] [evaluate] [onSave]
  *           onLog (train metrics), onTrainEnd
+ *           or, when train() throws: onTrainAbort (once, instead of the events still to come)
  * predict(): onPredictionStep..., onPredict
  * </pre>
  *
@@ -35,6 +36,19 @@ public interface TrainerCallback {
 
   /** At the end of training, after the final metrics were logged. */
   default void onTrainEnd(TrainingArguments args, TrainerState state, TrainerControl control, CallbackContext context) {}
+
+  /**
+   * When {@code train()} fails with an exception (Lightning's {@code on_exception}): once, on the
+   * training thread, before the exception leaves {@code train()} and before {@code Trainer.close()}
+   * closes anything; never on a normal end or an early stop ({@code should_training_stop}). The events
+   * that were still to come ({@code onTrainEnd} among them) are not fired. An integration marks its run
+   * failed here; a callback must not throw (if it does, its exception is added to {@code error} as
+   * suppressed and the others are still called).
+   *
+   * @param error what {@code train()} is about to throw; also {@code context.error()}
+   */
+  default void onTrainAbort(TrainingArguments args, TrainerState state, TrainerControl control, CallbackContext context,
+      Throwable error) {}
 
   /** At the beginning of an epoch. */
   default void onEpochBegin(TrainingArguments args, TrainerState state, TrainerControl control, CallbackContext context) {}

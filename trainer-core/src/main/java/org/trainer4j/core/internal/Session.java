@@ -220,8 +220,31 @@ public final class Session {
     return train(args.resumeFromCheckpoint().flatMap(this::resumeTarget));
   }
 
-  /** Trains, resuming from this checkpoint folder when one is given. */
+  /**
+   * Trains, resuming from this checkpoint folder when one is given. When training fails, fires {@code
+   * onTrainAbort} once with the exception, then throws it.
+   */
   public TrainOutput train(Optional<Path> resumeFrom) {
+    try {
+      return runTraining(resumeFrom);
+    } catch (RuntimeException | Error e) {
+      abort(e);
+      throw e;
+    }
+  }
+
+  /** {@code onTrainAbort}: a callback failing here must not hide the error that ended training. */
+  private void abort(Throwable error) {
+    try {
+      callbacks.fireAll(Event.ON_TRAIN_ABORT, args, state, control, context.withError(error));
+    } catch (RuntimeException | Error e) {
+      if (e != error) {
+        error.addSuppressed(e);
+      }
+    }
+  }
+
+  private TrainOutput runTraining(Optional<Path> resumeFrom) {
     if (setup.trainingUnsupported() != null) {
       throw new IllegalStateException(setup.trainingUnsupported());
     }

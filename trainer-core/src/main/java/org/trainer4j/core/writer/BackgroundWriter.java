@@ -106,7 +106,7 @@ public abstract class BackgroundWriter<T> implements AutoCloseable {
   private ShutdownRegistry.Registration registration; // guarded by lifecycle
   private int handOvers; // racy on purpose: only decides when a producer wakes the writer
 
-  // Owned by the writer thread:
+  // Owned by the writer thread (nextTimedFlush is set in start(), before the thread starts):
   private boolean dirty;
   private long nextTimedFlush;
 
@@ -173,6 +173,8 @@ public abstract class BackgroundWriter<T> implements AutoCloseable {
         throw new IllegalStateException("the thread factory of " + this + " made no thread");
       }
       t.setDaemon(true);
+      // The interval runs from the start, however late a busy machine schedules the thread.
+      nextTimedFlush = timedFlushAfter(config.nanoClock().getAsLong());
       config.shutdownRegistry().ifPresent(r -> registration = r.register(new ShutdownHookTask()));
       thread = t;
       try {
@@ -476,7 +478,6 @@ public abstract class BackgroundWriter<T> implements AutoCloseable {
 
   private void run() {
     try {
-      nextTimedFlush = timedFlushAfter(config.nanoClock().getAsLong());
       attempt(this::onStart);
       dirty = true;
       loop();

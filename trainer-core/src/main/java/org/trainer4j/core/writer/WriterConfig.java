@@ -194,8 +194,11 @@ public final class WriterConfig {
       return this;
     }
 
-    /** The clock of the flush interval; tests move it by hand. */
-    Builder nanoClock(LongSupplier clock) {
+    /**
+     * The clock of the flush interval, in nanoseconds (default {@link System#nanoTime()}); a test moves
+     * a stand-in by hand, so that no timed flush depends on how fast a busy machine runs.
+     */
+    public Builder nanoClock(LongSupplier clock) {
       this.nanoClock = clock;
       return this;
     }
@@ -220,6 +223,9 @@ public final class WriterConfig {
       if (shutdownRegistry == null) {
         throw new IllegalArgumentException("shutdownRegistry must be a ShutdownRegistry (or use closeAtShutdown(false)),"
             + " got null");
+      }
+      if (nanoClock == null) {
+        throw new IllegalArgumentException("nanoClock must be a clock such as System::nanoTime, got null");
       }
       if (itemNoun == null || itemNoun.isBlank()) {
         throw new IllegalArgumentException("itemNoun must be a non-blank word such as rows, got "

@@ -355,6 +355,20 @@ class BackgroundWriterTest {
     assertTrue(w.close(LONG));
   }
 
+  /** A thread that a busy machine runs late must not push the first timed flush back by the delay. */
+  @Test
+  void theIntervalRunsFromStartEvenWhenTheThreadRunsLate() throws InterruptedException {
+    AtomicLong clock = new AtomicLong();
+    IntWriter w = writer(FullQueuePolicy.BLOCK, b -> b.flushInterval(Duration.ofSeconds(120)).nanoClock(clock::get));
+    w.start();
+    clock.addAndGet(TimeUnit.SECONDS.toNanos(120)); // the interval is up before the thread first runs
+    w.offer(1);
+    threads.open();
+    IntWriter.await(w.flushes, "the timed flush");
+    assertEquals(List.of("start", "handle [1]", "flush after 1"), w.events());
+    assertTrue(w.close(LONG));
+  }
+
   @Test
   void aLastItemIsHandledAfterEverythingEvenWhenTheQueueIsFull() {
     IntWriter w = writer(FullQueuePolicy.DROP_NEWEST, b -> b.capacity(1));

@@ -1,6 +1,6 @@
 package org.example.trainer4j.csv;
 
-import org.trainer4j.core.args.TrainingArguments;
+import org.trainer4j.core.callback.IntegrationContext;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.callback.TrainerCallbackProvider;
 
@@ -19,7 +19,7 @@ public final class CsvProvider implements TrainerCallbackProvider {
   }
 
   @Override
-  public TrainerCallback create(TrainingArguments args) {
-    return new CsvLoggerCallback(args.outputDir().resolve(FILE_NAME));
+  public TrainerCallback create(IntegrationContext context) {
+    return new CsvLoggerCallback(context.args().outputDir().resolve(FILE_NAME));
   }
 }

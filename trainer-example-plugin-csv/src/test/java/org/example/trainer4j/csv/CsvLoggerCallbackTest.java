@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trainer4j.core.state.TrainerControl;
 import org.trainer4j.core.state.TrainerState;
 import org.trainer4j.core.args.TrainingArguments;
+import org.trainer4j.core.callback.IntegrationConfig;
+import org.trainer4j.core.callback.IntegrationContext;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.testkit.CallbackDriver;
 
@@ -37,7 +39,7 @@ class CsvLoggerCallbackTest {
   @Test
   void aRunGivesOneHeaderThatGrewAndRowsWithStepAndEpoch() throws IOException {
     TrainingArguments args = args().loggingSteps(2).evalStrategy("epoch").build();
-    CsvLoggerCallback csv = (CsvLoggerCallback) new CsvProvider().create(args);
+    CsvLoggerCallback csv = (CsvLoggerCallback) new CsvProvider().create(new IntegrationContext(args, IntegrationConfig.of("csv", Map.of())));
     CallbackDriver driver = CallbackDriver.builder(args).trainExamples(8).evalExamples(4).testExamples(4)
         .trainLoss(step -> step * 0.25).gradNorm(step -> 2.0).evalLoss(step -> 0.5)
         .evalMetrics(state -> Map.of("accuracy", 0.75)).callbacks(csv).build();
