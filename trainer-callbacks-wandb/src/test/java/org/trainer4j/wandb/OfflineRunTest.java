@@ -2,6 +2,7 @@ package org.trainer4j.wandb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.trainer4j.wandb.TestRuns.row;
 import static org.trainer4j.wandb.TestRuns.json;
@@ -198,6 +199,9 @@ class OfflineRunTest {
     FinishReport report = run.finish(0);
     assertEquals(WandbMode.DISABLED, report.mode());
     assertEquals(Optional.empty(), run.directory());
+    assertEquals(0, report.rowsLogged());
+    assertTrue(run.isFinished());
+    assertSame(report, run.finish(1), "a second finish returns the first report");
     assertFalse(Files.exists(dir.resolve("wandb")));
   }
 
