@@ -26,6 +26,7 @@ import org.trainer4j.core.metrics.MetricRows;
 import org.trainer4j.core.metrics.TrainOutput;
 import org.trainer4j.core.optim.LrScheduler;
 import org.trainer4j.core.optim.Optimizers;
+import org.trainer4j.core.python.PyFloat;
 import org.trainer4j.core.state.TrainerControl;
 import org.trainer4j.core.state.TrainerState;
 
@@ -250,7 +251,7 @@ final class TrainingLoop {
     if (control.shouldLog() && state.globalStep() > lastLoggedStep) {
       LossTracker.Logged loss = losses.takeLog();
       Map<String, Object> logs = new LinkedHashMap<>();
-      logs.put("loss", MetricRows.round(loss.meanLoss(), 4));
+      logs.put("loss", PyFloat.round(loss.meanLoss(), 4));
       if (loss.nonFiniteLosses() > 0) {
         // Said in the row itself, so a NaN-ridden window never passes for a normal one.
         logs.put("nonfinite_losses", loss.nonFiniteLosses());
