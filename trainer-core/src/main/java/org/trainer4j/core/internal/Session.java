@@ -84,7 +84,7 @@ public final class Session {
     this.trainDataset = setup.trainDataset();
     this.evalDataset = setup.evalDataset();
     this.computeMetrics = setup.computeMetrics();
-    this.trainSampler = TrainingOrder.choose(args, setup.trainSampler());
+    this.trainSampler = TrainingOrder.choose(args, setup.trainSampler(), setup.trainDataset());
     this.logHistoryLimit = setup.logHistoryLimit();
     this.nanoTime = setup.nanoTime();
     this.newState = setup.newState();
