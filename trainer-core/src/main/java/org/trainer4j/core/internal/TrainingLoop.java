@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,36 +154,16 @@ final class TrainingLoop {
         throw new IllegalArgumentException(missingMetric + "; nothing was trained yet (eval_on_start)");
       }
     }
-    int accumulation = args.gradientAccumulationSteps();
     boolean replayEpochEnd = skipBatches == plan.batchesPerEpoch();
     for (int epoch = startEpoch; stoppedBefore.isEmpty() && epoch < plan.numTrainEpochs()
         && state.globalStep() < plan.maxSteps() || epoch == startEpoch && replayEpochEnd; epoch++) {
       int[] order = loader.order(epoch);
       epochOrder = LoopState.EpochOrder.of(epoch, order);
-      int batches = plan.batchesPerEpoch();
       int first = epoch == startEpoch ? skipBatches : 0;
       epochFinished = false;
       session.fire(Event.ON_EPOCH_BEGIN);
-      for (int step = first; step < batches; step++) {
-        int windowStart = step - step % accumulation;
-        int windowSize = Math.min(accumulation, batches - windowStart);
-        if (step == windowStart) {
-          session.fire(Event.ON_STEP_BEGIN);
-        }
-        losses.addMicroBatch(forwardBackward(loader.batchIndices(order, step), windowSize, step - windowStart,
-            epoch, step));
-        if (step - windowStart == windowSize - 1) {
-          losses.endStep();
-          optimizerStep();
-          writer.setEpoch(epoch + (double) (step + 1) / batches);
-          session.fire(Event.ON_STEP_END);
-          maybeLogSaveEvaluate();
-        } else {
-          session.fire(Event.ON_SUBSTEP_END);
-        }
-        if (control.shouldEpochStop() || control.shouldTrainingStop()) {
-          break;
-        }
+      try (BatchFeed feed = feed(epoch, order, first)) {
+        trainEpoch(feed, epoch, order, first);
       }
       epochFinished = true;
       session.fire(Event.ON_EPOCH_END);
@@ -207,6 +188,43 @@ final class TrainingLoop {
     return new TrainOutput(state.globalStep(), trainLoss, metrics);
   }
 
+  /** The batches of one epoch from {@code first} on, until its end or until a callback stops it. */
+  private void trainEpoch(BatchFeed feed, int epoch, int[] order, int first) {
+    int accumulation = args.gradientAccumulationSteps();
+    int batches = plan.batchesPerEpoch();
+    for (int step = first; step < batches; step++) {
+      int windowStart = step - step % accumulation;
+      int windowSize = Math.min(accumulation, batches - windowStart);
+      if (step == windowStart) {
+        session.fire(Event.ON_STEP_BEGIN);
+      }
+      losses.addMicroBatch(forwardBackward(feed, loader.batchIndices(order, step), windowSize, step - windowStart,
+          epoch, step));
+      if (step - windowStart == windowSize - 1) {
+        losses.endStep();
+        optimizerStep();
+        writer.setEpoch(epoch + (double) (step + 1) / batches);
+        session.fire(Event.ON_STEP_END);
+        maybeLogSaveEvaluate();
+      } else {
+        session.fire(Event.ON_SUBSTEP_END);
+      }
+      if (control.shouldEpochStop() || control.shouldTrainingStop()) {
+        break;
+      }
+    }
+  }
+
+  /** The epoch's batches from {@code first} on, collated by {@code dataloader_num_workers} threads (or this one). */
+  private BatchFeed feed(int epoch, int[] order, int first) {
+    List<int[]> batches = new ArrayList<>(plan.batchesPerEpoch() - first);
+    for (int b = first; b < plan.batchesPerEpoch(); b++) {
+      batches.add(loader.batchIndices(order, b));
+    }
+    return new BatchFeed(session.trainDataset, epoch, batches, first, args.dataloaderNumWorkers(),
+        args.dataloaderPrefetchFactor().orElse(2));
+  }
+
   private int numTrainSamples() {
     return args.maxSteps() > 0
         ? args.maxSteps() * args.perDeviceTrainBatchSize() * args.gradientAccumulationSteps()
@@ -214,9 +232,9 @@ final class TrainingLoop {
   }
 
   /** One micro-batch through the engine; returns its unscaled loss. */
-  private float forwardBackward(int[] indices, int windowSize, int microIndex, int epoch, int batch) {
+  private float forwardBackward(BatchFeed feed, int[] indices, int windowSize, int microIndex, int epoch, int batch) {
     int globalStep = state.globalStep();
-    float loss = engine.forwardBackward(session.trainDataset,
+    float loss = engine.forwardBackward(feed,
         new MicroBatch(indices, windowSize, microIndex, stepSeed(globalStep, microIndex), globalStep, epoch, batch));
     writer.setTotalFlos(state.totalFlos() + 6.0 * engine.parameterCount() * indices.length);
     return loss;
