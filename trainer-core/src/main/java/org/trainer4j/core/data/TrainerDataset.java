@@ -12,6 +12,11 @@ import java.util.function.ToIntFunction;
 
 /** Examples the Trainer can index and batch: a DJL {@link RandomAccessDataset}, or a list and a collator. */
 public interface TrainerDataset {
+  /** Whether the examples are read in order from a source, without a length ({@link StreamingDataset}). */
+  default boolean streaming() {
+    return false;
+  }
+
   /** Number of examples. */
   int size();
 

@@ -3,7 +3,7 @@ package org.trainer4j.core.internal;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Iterator;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.trainer4j.core.data.Batch;
 import org.trainer4j.core.data.TrainerDataset;
 
@@ -24,35 +25,39 @@ import org.trainer4j.core.data.TrainerDataset;
 final class BatchFeed implements TrainerDataset, AutoCloseable {
   private static final AtomicInteger FEEDS = new AtomicInteger();
 
+  /** One batch to collate: its example indices (positions in the epoch for a stream) and how. */
+  record Planned(int[] indices, Function<NDManager, Batch> collate) {}
+
   private final TrainerDataset dataset;
+  private final Iterator<Planned> plan;
   private final int epoch;
-  private final List<int[]> batches;
-  private final int firstBatch;
   private final ExecutorService workers;
   private final NDManager workspace;
   private final ArrayDeque<Pending> ahead = new ArrayDeque<>();
   private final int window;
-  private int nextToSubmit;
-  private int nextToDeliver;
+  private int delivered;
+  private final int firstBatch;
 
-  private record Pending(int position, NDManager manager, Future<Batch> batch) {}
+  /** A batch taken from the plan: being collated by a worker ({@code batch} set) or to collate on request. */
+  private record Pending(Planned planned, NDManager manager, Future<Batch> batch) {}
 
   /**
-   * @param batches the example indices of the epoch's batches from {@code firstBatch} on, in training order
-   * @param firstBatch the index in the epoch of {@code batches.get(0)} (a resumed epoch skips some)
+   * @param plan the epoch's batches from {@code firstBatch} on, in training order (read on the training thread)
+   * @param firstBatch the index in the epoch of the plan's first batch (a resumed epoch skips some)
    */
-  BatchFeed(TrainerDataset dataset, int epoch, List<int[]> batches, int firstBatch, int numWorkers,
+  BatchFeed(TrainerDataset dataset, Iterator<Planned> plan, int epoch, int firstBatch, int numWorkers,
       int prefetchFactor) {
     this.dataset = dataset;
+    this.plan = plan;
     this.epoch = epoch;
-    this.batches = batches;
     this.firstBatch = firstBatch;
-    this.window = numWorkers * prefetchFactor;
     if (numWorkers == 0) {
       this.workers = null;
       this.workspace = null;
+      this.window = 1;
       return;
     }
+    this.window = numWorkers * prefetchFactor;
     int feed = FEEDS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
     ThreadFactory factory = task -> {
@@ -62,7 +67,23 @@ final class BatchFeed implements TrainerDataset, AutoCloseable {
     };
     this.workers = Executors.newFixedThreadPool(numWorkers, factory);
     this.workspace = NDManager.newBaseManager();
+  }
+
+  /** Whether the epoch has another batch. */
+  boolean hasNext() {
     fill();
+    return !ahead.isEmpty();
+  }
+
+  /** The example indices of the next batch. */
+  int[] nextIndices() {
+    fill();
+    return ahead.getFirst().planned().indices();
+  }
+
+  @Override
+  public boolean streaming() {
+    return dataset.streaming();
   }
 
   @Override
@@ -75,18 +96,18 @@ final class BatchFeed implements TrainerDataset, AutoCloseable {
     return dataset.length(index, lengthColumnName);
   }
 
-  /** The next batch of the epoch, with its arrays moved to {@code manager}; other requests are collated here. */
+  /** The next batch of the epoch, with its arrays in {@code manager}; other requests go to the dataset. */
   @Override
   public Batch batch(NDManager manager, int[] indices) {
-    int position = nextToDeliver;
-    if (position >= batches.size() || !Arrays.equals(batches.get(position), indices)) {
-      return collate(manager, indices, -1);
+    fill();
+    if (ahead.isEmpty() || !Arrays.equals(ahead.getFirst().planned().indices(), indices)) {
+      return collate(() -> dataset.batch(manager, indices), -1, indices);
     }
-    nextToDeliver++;
-    if (workers == null) {
-      return collate(manager, indices, position);
-    }
+    int position = delivered++;
     Pending pending = ahead.poll();
+    if (workers == null) {
+      return collate(() -> pending.planned().collate().apply(manager), position, indices);
+    }
     fill();
     try {
       if (Thread.currentThread().isInterrupted()) { // a batch collated ahead would not notice
@@ -107,17 +128,20 @@ final class BatchFeed implements TrainerDataset, AutoCloseable {
   }
 
   private void fill() {
-    while (nextToSubmit < batches.size() && ahead.size() < window) {
-      int[] indices = batches.get(nextToSubmit);
-      NDManager manager = workspace.newSubManager();
-      ahead.add(new Pending(nextToSubmit, manager, workers.submit(() -> dataset.batch(manager, indices))));
-      nextToSubmit++;
+    while (ahead.size() < window && plan.hasNext()) {
+      Planned planned = plan.next();
+      if (workers == null) {
+        ahead.add(new Pending(planned, null, null));
+      } else {
+        NDManager manager = workspace.newSubManager();
+        ahead.add(new Pending(planned, manager, workers.submit(() -> planned.collate().apply(manager))));
+      }
     }
   }
 
-  private Batch collate(NDManager manager, int[] indices, int position) {
+  private Batch collate(java.util.function.Supplier<Batch> collation, int position, int[] indices) {
     try {
-      return dataset.batch(manager, indices);
+      return collation.get();
     } catch (RuntimeException e) {
       throw failure(position, indices, e);
     }
