@@ -35,8 +35,11 @@ final class BatchFeed implements TrainerDataset, AutoCloseable {
   private final NDManager workspace;
   private final ArrayDeque<Pending> ahead = new ArrayDeque<>();
   private final int window;
-  private int delivered;
   private final int firstBatch;
+  /** Batches taken with {@link #next} so far. */
+  private int position;
+  /** The batch {@link #next} moved to, until the engine takes it. */
+  private Pending current;
 
   /** A batch taken from the plan: being collated by a worker ({@code batch} set) or to collate on request. */
   private record Pending(Planned planned, NDManager manager, Future<Batch> batch) {}
@@ -75,10 +78,33 @@ final class BatchFeed implements TrainerDataset, AutoCloseable {
     return !ahead.isEmpty();
   }
 
-  /** The example indices of the next batch. */
-  int[] nextIndices() {
+  /**
+   * Moves to the next batch and returns its example indices; the engine then gets it from {@link #batch}
+   * (an engine that does not read the data leaves it, and it is freed here).
+   */
+  int[] next() {
+    discardCurrent();
     fill();
-    return ahead.getFirst().planned().indices();
+    current = ahead.poll();
+    position++;
+    fill();
+    return current.planned().indices();
+  }
+
+  /** Frees a batch the engine did not ask for, once its worker is done with it. */
+  private void discardCurrent() {
+    if (current != null && current.batch() != null) {
+      try {
+        current.batch().get().close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        // the engine never asked for it: nothing to report
+      } finally {
+        current.manager().close();
+      }
+    }
+    current = null;
   }
 
   @Override
@@ -96,19 +122,17 @@ final class BatchFeed implements TrainerDataset, AutoCloseable {
     return dataset.length(index, lengthColumnName);
   }
 
-  /** The next batch of the epoch, with its arrays in {@code manager}; other requests go to the dataset. */
+  /** The current batch (from {@link #next}), with its arrays in {@code manager}; other requests go to the dataset. */
   @Override
   public Batch batch(NDManager manager, int[] indices) {
-    fill();
-    if (ahead.isEmpty() || !Arrays.equals(ahead.getFirst().planned().indices(), indices)) {
+    if (current == null || !Arrays.equals(current.planned().indices(), indices)) {
       return collate(() -> dataset.batch(manager, indices), -1, indices);
     }
-    int position = delivered++;
-    Pending pending = ahead.poll();
+    Pending pending = current;
+    current = null;
     if (workers == null) {
-      return collate(() -> pending.planned().collate().apply(manager), position, indices);
+      return collate(() -> pending.planned().collate().apply(manager), position - 1, indices);
     }
-    fill();
     try {
       if (Thread.currentThread().isInterrupted()) { // a batch collated ahead would not notice
         throw new InterruptedException();
@@ -119,9 +143,9 @@ final class BatchFeed implements TrainerDataset, AutoCloseable {
       return batch;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for " + where(position, indices), e);
+      throw new IllegalStateException("interrupted while waiting for " + where(position - 1, indices), e);
     } catch (ExecutionException e) {
-      throw failure(position, indices, e.getCause());
+      throw failure(position - 1, indices, e.getCause());
     } finally {
       pending.manager().close();
     }
@@ -163,6 +187,7 @@ final class BatchFeed implements TrainerDataset, AutoCloseable {
     if (workers == null) {
       return;
     }
+    current = null; // its arrays live in the workspace, closed below
     workers.shutdownNow();
     boolean interrupted = false;
     while (true) {

@@ -236,7 +236,7 @@ final class TrainingLoop {
       if (step == windowStart) {
         session.fire(Event.ON_STEP_BEGIN);
       }
-      losses.addMicroBatch(forwardBackward(feed, feed.nextIndices(), windowSize, step - windowStart, epoch, step));
+      losses.addMicroBatch(forwardBackward(feed, feed.next(), windowSize, step - windowStart, epoch, step));
       windowOpen = step - windowStart != windowSize - 1;
       if (!windowOpen) {
         endWindow(epoch, step, batches);
