@@ -19,6 +19,7 @@ module org.trainer4j.core {
   exports org.trainer4j.core.json;
   exports org.trainer4j.core.metrics;
   exports org.trainer4j.core.optim;
+  exports org.trainer4j.core.python;
   exports org.trainer4j.core.state;
   exports org.trainer4j.core.writer;
   exports org.trainer4j.core.internal to org.trainer4j.testkit;

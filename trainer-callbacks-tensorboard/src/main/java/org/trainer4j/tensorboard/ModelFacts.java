@@ -1,11 +1,9 @@
 package org.trainer4j.tensorboard;
 
 import ai.djl.Model;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import java.util.Locale;
+import org.trainer4j.core.engine.ParameterCount;
 
 /** A Markdown table about the model, for the {@code model} text of a run. */
 final class ModelFacts {
@@ -20,21 +18,10 @@ final class ModelFacts {
       return md.toString();
     }
     row(md, "block", block.getClass().getSimpleName());
-    long total = 0;
-    long trainable = 0;
-    int unknown = 0;
-    for (Pair<String, Parameter> p : block.getParameters()) {
-      Parameter parameter = p.getValue();
-      Shape shape = parameter.isInitialized() ? parameter.getArray().getShape() : parameter.getShape();
-      if (shape == null) {
-        unknown++;
-        continue;
-      }
-      total += shape.size();
-      if (parameter.requiresGradient()) {
-        trainable += shape.size();
-      }
-    }
+    ParameterCount count = ParameterCount.of(block);
+    long total = count.total();
+    long trainable = count.trainable();
+    int unknown = count.unknownShapes();
     String suffix = unknown == 0 ? "" : " (and " + unknown + " parameter arrays of unknown shape)";
     row(md, "parameters", String.format(Locale.ROOT, "%,d", total) + suffix);
     row(md, "trainable parameters", String.format(Locale.ROOT, "%,d", trainable) + suffix);

@@ -74,66 +74,9 @@ final class Json {
     }
   }
 
-  /**
-   * A float in Python's {@code repr} notation (positional for decimal exponents -4 to 15, else {@code
-   * d.ddde+XX}) with the digits of {@link Double#toString}: they read back as exactly the same double,
-   * though on JDK 17 they are now and then a digit longer than Python's shortest ones (core's {@link
-   * PyJson#floatRepr} finds those, at a cost the writer thread should not pay for every logged value).
-   */
+  /** A float as Python's {@code json} writes it (core's one {@code repr}: W&B's files then read as Python's do). */
   static void appendDouble(StringBuilder out, double v) {
-    if (!Double.isFinite(v) || v == 0) {
-      out.append(PyJson.floatRepr(v));
-      return;
-    }
-    String java = Double.toString(Math.abs(v));
-    int e = java.indexOf('E');
-    String mantissa = e < 0 ? java : java.substring(0, e);
-    int exponent = e < 0 ? 0 : Integer.parseInt(java.substring(e + 1));
-    int dot = mantissa.indexOf('.');
-    StringBuilder digits = new StringBuilder(mantissa.length()).append(mantissa, 0, dot).append(mantissa, dot + 1, mantissa.length());
-    int point = dot + exponent; // digits before the decimal point
-    int lead = 0;
-    while (lead < digits.length() - 1 && digits.charAt(lead) == '0') {
-      lead++;
-    }
-    int end = digits.length();
-    while (end > lead + 1 && digits.charAt(end - 1) == '0') {
-      end--;
-    }
-    String d = digits.substring(lead, end);
-    point -= lead;
-    int decimalExponent = point - 1;
-    if (v < 0) {
-      out.append('-');
-    }
-    if (decimalExponent >= -4 && decimalExponent < 16) {
-      if (point <= 0) {
-        out.append("0.");
-        for (int i = point; i < 0; i++) {
-          out.append('0');
-        }
-        out.append(d);
-      } else if (point >= d.length()) {
-        out.append(d);
-        for (int i = d.length(); i < point; i++) {
-          out.append('0');
-        }
-        out.append(".0");
-      } else {
-        out.append(d, 0, point).append('.').append(d, point, d.length());
-      }
-    } else {
-      out.append(d.charAt(0));
-      if (d.length() > 1) {
-        out.append('.').append(d, 1, d.length());
-      }
-      out.append('e').append(decimalExponent < 0 ? '-' : '+');
-      int abs = Math.abs(decimalExponent);
-      if (abs < 10) {
-        out.append('0');
-      }
-      out.append(abs);
-    }
+    out.append(PyJson.floatRepr(v));
   }
 
   static void appendMap(StringBuilder out, Map<?, ?> map) {

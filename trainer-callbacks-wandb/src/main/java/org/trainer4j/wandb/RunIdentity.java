@@ -2,6 +2,7 @@ package org.trainer4j.wandb;
 
 import java.util.List;
 import java.util.Optional;
+import org.trainer4j.core.python.Hostname;
 
 /**
  * Who a run is: what the run record, the first upsert and the log say about it. Its free-text parts
@@ -19,7 +20,7 @@ record RunIdentity(String runId, Optional<String> displayName, String project, O
         settings.host().map(secrets::redact));
   }
 
-  /** The host name: the one set, else this machine's (looked up once, off the training thread). */
+  /** The host name: the one set, else this machine's as Python's {@code socket.gethostname()} gives it. */
   String host() {
     return hostSetting.orElseGet(Hostname::get);
   }

@@ -2,8 +2,6 @@ package org.trainer4j.wandb;
 
 import ai.djl.Model;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -18,6 +16,7 @@ import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.callback.LogKeys;
 import org.trainer4j.core.callback.TrainerCallback;
+import org.trainer4j.core.engine.ParameterCount;
 
 /**
  * Reports training to Weights &amp; Biases as Hugging Face's {@code WandbCallback} does.
@@ -193,20 +192,10 @@ public final class WandbCallback implements TrainerCallback, AutoCloseable {
     return run;
   }
 
-  /** All parameters of the model's block (HF's {@code num_parameters()}); empty before initialization. */
+  /** All parameters of the model's block (HF's {@code num_parameters()}); empty before their shapes are known. */
   static OptionalLong countParameters(Model model) {
     Block block = model.getBlock();
-    if (block == null) {
-      return OptionalLong.empty();
-    }
-    long total = 0;
-    for (Pair<String, Parameter> p : block.getParameters()) {
-      Parameter parameter = p.getValue();
-      if (!parameter.isInitialized()) {
-        return OptionalLong.empty();
-      }
-      total += parameter.getArray().size();
-    }
-    return OptionalLong.of(total);
+    return block == null ? OptionalLong.empty() : ParameterCount.of(block).knownTotal();
   }
+
 }

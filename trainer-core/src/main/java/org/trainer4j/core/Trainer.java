@@ -34,6 +34,7 @@ import org.trainer4j.core.internal.ConstructionChecks;
 import org.trainer4j.core.internal.engine.CpuEngineNoise;
 import org.trainer4j.core.internal.engine.EngineCheck;
 import org.trainer4j.core.internal.Session;
+import org.trainer4j.core.metrics.BatchComputeMetrics;
 import org.trainer4j.core.metrics.ComputeMetrics;
 import org.trainer4j.core.metrics.PredictionOutput;
 import org.trainer4j.core.metrics.TrainOutput;
@@ -313,6 +314,8 @@ public final class Trainer implements AutoCloseable {
     public Builder evalDataset(ai.djl.training.dataset.RandomAccessDataset v) { return evalDataset(TrainerDataset.of(v)); }
     public <T> Builder evalDataset(List<T> examples, DataCollator<T> collator) { return evalDataset(TrainerDataset.of(examples, collator)); }
     public Builder computeMetrics(ComputeMetrics v) { computeMetrics = v; return this; }
+    /** HF's {@code compute_metrics} with {@code compute_result}, for {@code batch_eval_metrics=true}. */
+    public Builder computeMetrics(BatchComputeMetrics v) { computeMetrics = v; return this; }
     /**
      * The order of the training examples in each epoch, replacing {@code train_sampling_strategy}
      * (HF's {@code _get_train_sampler} override); it must be a function of the epoch for an exact

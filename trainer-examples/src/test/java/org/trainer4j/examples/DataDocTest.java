@@ -26,7 +26,11 @@ import org.trainer4j.core.Trainer;
 import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.data.Batch;
 import org.trainer4j.core.data.DataCollator;
+import org.trainer4j.core.data.ExampleSource;
+import org.trainer4j.core.data.StreamingDataset;
 import org.trainer4j.core.data.TrainerDataset;
+import org.trainer4j.core.metrics.BatchComputeMetrics;
+import org.trainer4j.core.metrics.EvalPrediction;
 import org.trainer4j.core.metrics.HostArray;
 import org.trainer4j.core.metrics.Metrics;
 
@@ -116,12 +120,92 @@ class DataDocTest {
     }
   }
 
+  /** Tokenized text, for length grouping. */
+  record Sentence(int[] tokenIds) {}
+
+  private static float[] features(Map<String, Object> row) {
+    List<?> values = (List<?>) row.get("features");
+    return new float[] {((Number) values.get(0)).floatValue(), ((Number) values.get(1)).floatValue()};
+  }
+
+  @Test
+  void lengthGroupingStreamingAndBatchMetricsRunAsThePageShows() throws IOException {
+    DataCollator<Sentence> sentenceCollator = (examples, manager) -> {
+      int n = examples.size();
+      float[] x = new float[n * 2];
+      int[] y = new int[n];
+      for (int i = 0; i < n; i++) {
+        x[2 * i] = examples.get(i).tokenIds().length;
+        y[i] = examples.get(i).tokenIds().length % 2;
+      }
+      return new Batch(new NDList(manager.create(x, new Shape(n, 2))), new NDList(manager.create(y)), n);
+    };
+    List<Sentence> sentences = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      sentences.add(new Sentence(new int[1 + i % 9]));
+    }
+    // ---- docs/DATA.md: length ----
+    TrainerDataset grouped = TrainerDataset.of(sentences, sentenceCollator, sentence -> sentence.tokenIds().length);
+    // ----
+    DataCollator<Wine> collator = (examples, manager) -> {
+      int n = examples.size();
+      float[] x = new float[n * 2];
+      int[] y = new int[n];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(examples.get(i).features(), 0, x, i * 2, 2);
+        y[i] = examples.get(i).quality();
+      }
+      return new Batch(new NDList(manager.create(x, new Shape(n, 2))), new NDList(manager.create(y)), n);
+    };
+    Path file = dir.resolve("train.jsonl");
+    Files.write(file, wines(50, 4).stream().map(w -> "{\"features\": [" + w.features()[0] + ", " + w.features()[1]
+        + "], \"quality\": " + w.quality() + "}").toList());
+    // ---- docs/DATA.md: streaming ----
+    StreamingDataset<Wine> stream = StreamingDataset.of(
+        ExampleSource.jsonLines(file, row -> new Wine(features(row), ((Number) row.get("quality")).intValue())),
+        collator);
+    // or ExampleSource.csv(path, row -> ...) for a CSV file with a header row (row: column -> text),
+    // or any () -> Stream<T>: the stream is opened at each epoch's start and closed at its end.
+    // ----
+    // ---- docs/DATA.md: batch metrics ----
+    BatchComputeMetrics accuracy = new BatchComputeMetrics() {
+      long correct, seen;
+      public Map<String, ?> compute(EvalPrediction batch, boolean computeResult) {
+        int[] predicted = batch.predictions().argmaxRows(), labels = batch.labelIds().asInts();
+        for (int i = 0; i < labels.length; i++) { correct += predicted[i] == labels[i] ? 1 : 0; }
+        seen += labels.length;
+        if (!computeResult) return Map.of();
+        Map<String, ?> result = Map.of("accuracy", (double) correct / seen);
+        correct = seen = 0;
+        return result;
+      }
+    };
+    // ----
+    TrainingArguments.Builder args = TrainingArguments.builder().outputDir(dir).saveStrategy("no").reportTo("none")
+        .disableTqdm(true).perDeviceTrainBatchSize(8);
+    try (Model model = Model.newInstance("grouped")) {
+      model.setBlock(Linear.builder().setUnits(2).build());
+      Trainer.builder().model(model).loss(Loss.softmaxCrossEntropyLoss())
+          .args(args.trainSamplingStrategy("group_by_length").numTrainEpochs(1).build()).trainDataset(grouped)
+          .build().train();
+    }
+    try (Model model = Model.newInstance("streamed")) {
+      model.setBlock(Linear.builder().setUnits(2).build());
+      Trainer trainer = Trainer.builder().model(model).loss(Loss.softmaxCrossEntropyLoss())
+          .args(args.trainSamplingStrategy("random").maxSteps(10).batchEvalMetrics(true).build())
+          .trainDataset(stream).evalDataset(wines(20, 5), collator).computeMetrics(accuracy).build();
+      assertEquals(10, trainer.train().globalStep());
+      assertTrue(trainer.evaluate().containsKey("eval_accuracy"));
+    }
+  }
+
   @Test
   void everyJavaBlockOfTheDataPageIsCodeOfThisTest() throws IOException {
     Path page = Path.of("").toAbsolutePath().getParent().resolve("docs/DATA.md");
     String test = normalized(Files.readString(Path.of("src/test/java/org/trainer4j/examples/DataDocTest.java")));
     List<DocBlocks.Block> java = DocBlocks.of(page).stream().filter(b -> b.language().equals("java")).toList();
-    assertEquals(3, java.size(), "docs/DATA.md has the collator, the trainer and the predict blocks");
+    assertEquals(6, java.size(), "docs/DATA.md has the collator, trainer, predict, length, streaming and"
+        + " batch-metrics blocks");
     for (DocBlocks.Block block : java) {
       assertTrue(test.contains(normalized(block.text())), block.where() + " differs from DataDocTest:\n" + block.text());
     }

@@ -46,6 +46,7 @@ public final class Harness {
     if (options.runs(7)) {
       rows.add(StartupRows.measure(options, progress));
     }
+    rows.addAll(DataRows.measure(options, progress));
     return rows;
   }
 }

@@ -21,12 +21,12 @@ import java.util.TreeSet;
  * @param jmhIterations warm-up and measured JMH iterations per benchmark (as many of each)
  * @param jmhMillis length of one JMH iteration
  * @param jmhForks JMH forks per benchmark; 0 runs the benchmarks inside this JVM (smoke test only)
- * @param sections which measurements to run, of 1–7
+ * @param sections which measurements to run, of 1–11
  */
 record HarnessOptions(int loopExamples, int loopSteps, int loopLoggingSteps, int warmupRounds, int pairs,
     int memorySteps, int memoryBudgetSeconds, int startupRepeats, int jmhIterations, int jmhMillis, int jmhForks,
     Set<Integer> sections) {
-  static final Set<Integer> ALL = Set.of(1, 2, 3, 4, 5, 6, 7);
+  static final Set<Integer> ALL = Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
   private static final String USAGE = "options: --quick, --only 1,2,..., --pairs N, --memory-steps N,"
       + " --memory-seconds N, --startup-repeats N, --jmh-iterations N, --jmh-millis N";
 
@@ -101,7 +101,7 @@ record HarnessOptions(int loopExamples, int loopSteps, int loopLoggingSteps, int
         n = -1;
       }
       if (!ALL.contains(n)) {
-        throw new IllegalArgumentException("--only " + value + " is not allowed; use measurement numbers from 1 to 7"
+        throw new IllegalArgumentException("--only " + value + " is not allowed; use measurement numbers from 1 to 11"
             + " separated by commas, e.g. --only 1,2");
       }
       out.add(n);

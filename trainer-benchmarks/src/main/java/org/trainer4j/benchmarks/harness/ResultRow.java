@@ -3,7 +3,7 @@ package org.trainer4j.benchmarks.harness;
 /**
  * One line of the summary table.
  *
- * @param id the issue's number for the measurement (1–7)
+ * @param id the number of the measurement (1–11)
  * @param what what was measured
  * @param result the headline figure
  * @param target the issue's target, or "—"

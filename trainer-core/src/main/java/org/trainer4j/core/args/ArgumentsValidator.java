@@ -36,6 +36,7 @@ final class ArgumentsValidator {
     requireChoice(a.lrSchedulerType, SchedulerType.class, "lr_scheduler_type");
     requireChoice(a.optim, OptimizerType.class, "optim");
     requireChoice(a.trainSamplingStrategy, SamplingStrategy.class, "train_sampling_strategy");
+    checkDataLoading(a);
     positive("per_device_train_batch_size", a.perDeviceTrainBatchSize);
     positive("per_device_eval_batch_size", a.perDeviceEvalBatchSize);
     positive("gradient_accumulation_steps", a.gradientAccumulationSteps);
@@ -97,6 +98,32 @@ final class ArgumentsValidator {
     checkReportTo(a.reportTo);
     if (a.runName == null || a.runName.isBlank()) {
       a.runName = a.outputDir;
+    }
+  }
+
+  /** The data options: HF's rules, and v4's {@code group_by_length} read as v5's sampling strategy. */
+  private static void checkDataLoading(TrainingArguments a) {
+    if (a.groupByLength) {
+      require(a.trainSamplingStrategy == SamplingStrategy.RANDOM
+          || a.trainSamplingStrategy == SamplingStrategy.GROUP_BY_LENGTH, "group_by_length", true,
+          "only with train_sampling_strategy=random (the default) or group_by_length; train_sampling_strategy="
+              + a.trainSamplingStrategy + " asks for another order");
+      a.trainSamplingStrategy = SamplingStrategy.GROUP_BY_LENGTH;
+    }
+    require(a.lengthColumnName != null && !a.lengthColumnName.isBlank(), "length_column_name",
+        "'" + a.lengthColumnName + "'", "a key name");
+    require(a.dataloaderNumWorkers >= 0, "dataloader_num_workers", a.dataloaderNumWorkers, "0 or more");
+    if (a.dataloaderPrefetchFactor != null) {
+      // HF's rule and message (training_args.py).
+      if (a.dataloaderNumWorkers == 0) {
+        throw new IllegalArgumentException("--dataloader_prefetch_factor can only be set when data is loaded in a"
+            + " different process, i.e. when --dataloader_num_workers > 0.");
+      }
+      require(a.dataloaderPrefetchFactor >= 1, "dataloader_prefetch_factor", a.dataloaderPrefetchFactor,
+          "1 or more (unset: 2)");
+    }
+    if (a.evalAccumulationSteps != null) {
+      require(a.evalAccumulationSteps >= 1, "eval_accumulation_steps", a.evalAccumulationSteps, "1 or more (unset: at the end)");
     }
   }
 

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * The order of the training examples, as HF v5's {@code train_sampling_strategy}: shuffled each epoch,
- * or in dataset order. (HF's {@code group_by_length} and {@code batch_rebalance} do not exist here.)
+ * in dataset order, or shuffled and grouped by length (HF's {@code LengthGroupedSampler}; v4's {@code
+ * group_by_length=true}). (HF's {@code batch_rebalance}, for data-parallel training, does not exist here.)
  */
 public enum SamplingStrategy implements Choice {
   RANDOM("random"),
-  SEQUENTIAL("sequential");
+  SEQUENTIAL("sequential"),
+  GROUP_BY_LENGTH("group_by_length");
 
   private final String value;
 

@@ -147,9 +147,34 @@ public final class TrainingArguments {
   @Help("Drop the last incomplete batch of each epoch (training) and of each evaluation or prediction.")
   boolean dataloaderDropLast = false;
 
-  @Help("The order of the training examples: shuffled each epoch (by data_seed) or in dataset order"
-      + " (HF v5's name); a trainSampler given to the Trainer's builder replaces it.")
+  @Help("The order of the training examples: shuffled each epoch (by data_seed), in dataset order, or shuffled"
+      + " and grouped by length (HF v5's name); a trainSampler given to the Trainer's builder replaces it.")
   SamplingStrategy trainSamplingStrategy = SamplingStrategy.RANDOM;
+
+  @Help("HF v4's spelling of train_sampling_strategy=group_by_length: batches of examples of similar length.")
+  boolean groupByLength = false;
+
+  @Help("With group_by_length: for examples that are maps, the key whose number is the example's length"
+      + " (a length function given with the dataset takes precedence).")
+  String lengthColumnName = "length";
+
+  @Help("Threads that collate batches ahead of the training step (0: collate on the training thread).")
+  int dataloaderNumWorkers = 0;
+
+  @Help("Batches each worker collates ahead; only with dataloader_num_workers > 0; unset: 2.")
+  Integer dataloaderPrefetchFactor = null;
+
+  @Help("When resuming, do not skip the examples already trained in the current epoch (a streaming dataset"
+      + " starts its epoch again from its first example).")
+  boolean ignoreDataSkip = false;
+
+  @Help("Evaluation steps after which the gathered predictions and labels are joined into one host array;"
+      + " unset: joined once at the end.")
+  Integer evalAccumulationSteps = null;
+
+  @Help("Call compute_metrics after each evaluation batch (with compute_result=true after the last) instead"
+      + " of once on every prediction; needs a BatchComputeMetrics.")
+  boolean batchEvalMetrics = false;
 
   @Help("A name for the run, shown by loggers such as W&B; unset: output_dir.")
   String runName = null;
@@ -325,7 +350,15 @@ public final class TrainingArguments {
   public int seed() { return seed; }
   public Optional<Integer> dataSeed() { return Optional.ofNullable(dataSeed); }
   public boolean dataloaderDropLast() { return dataloaderDropLast; }
+  /** The order of the training examples; {@code group_by_length=true} reads as {@code GROUP_BY_LENGTH}. */
   public SamplingStrategy trainSamplingStrategy() { return trainSamplingStrategy; }
+  public boolean groupByLength() { return groupByLength; }
+  public String lengthColumnName() { return lengthColumnName; }
+  public int dataloaderNumWorkers() { return dataloaderNumWorkers; }
+  public Optional<Integer> dataloaderPrefetchFactor() { return Optional.ofNullable(dataloaderPrefetchFactor); }
+  public boolean ignoreDataSkip() { return ignoreDataSkip; }
+  public Optional<Integer> evalAccumulationSteps() { return Optional.ofNullable(evalAccumulationSteps); }
+  public boolean batchEvalMetrics() { return batchEvalMetrics; }
   /** The run's name; {@code output_dir} when none was given (as HF v4). */
   public String runName() { return runName; }
   public Optional<Boolean> disableTqdm() { return Optional.ofNullable(disableTqdm); }
@@ -410,6 +443,13 @@ public final class TrainingArguments {
     public Builder dataloaderDropLast(boolean v) { a.dataloaderDropLast = v; return this; }
     public Builder trainSamplingStrategy(SamplingStrategy v) { a.trainSamplingStrategy = v; return this; }
     public Builder trainSamplingStrategy(String v) { return trainSamplingStrategy(SamplingStrategy.of(v)); }
+    public Builder groupByLength(boolean v) { a.groupByLength = v; return this; }
+    public Builder lengthColumnName(String v) { a.lengthColumnName = v; return this; }
+    public Builder dataloaderNumWorkers(int v) { a.dataloaderNumWorkers = v; return this; }
+    public Builder dataloaderPrefetchFactor(int v) { a.dataloaderPrefetchFactor = v; return this; }
+    public Builder ignoreDataSkip(boolean v) { a.ignoreDataSkip = v; return this; }
+    public Builder evalAccumulationSteps(int v) { a.evalAccumulationSteps = v; return this; }
+    public Builder batchEvalMetrics(boolean v) { a.batchEvalMetrics = v; return this; }
     public Builder runName(String v) { a.runName = v; return this; }
     public Builder disableTqdm(boolean v) { a.disableTqdm = v; return this; }
     public Builder labelNames(List<String> v) { a.labelNames = new ArrayList<>(v); return this; }

@@ -3,17 +3,34 @@ package org.trainer4j.core.data;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /** Examples held in a list, batched by a collator: what {@link TrainerDataset#of(List, DataCollator)} makes. */
 final class ExampleList<T> implements TrainerDataset {
   private final List<T> items;
   private final DataCollator<T> collator;
+  private final ToIntFunction<? super T> length;
   /** Written so that the reads of the examples' classes below are not dropped by the JIT. */
   private int classHashes;
 
-  ExampleList(List<T> items, DataCollator<T> collator) {
+  ExampleList(List<T> items, DataCollator<T> collator, ToIntFunction<? super T> length) {
     this.items = items;
     this.collator = collator;
+    this.length = length;
+  }
+
+  /** The length function's answer; without one, a map example's number under {@code lengthColumnName}. */
+  @Override
+  public int length(int index, String lengthColumnName) {
+    T example = items.get(index);
+    if (length != null) {
+      return length.applyAsInt(example);
+    }
+    if (example instanceof Map<?, ?> map && map.get(lengthColumnName) instanceof Number n) {
+      return n.intValue();
+    }
+    return TrainerDataset.super.length(index, lengthColumnName);
   }
 
   @Override

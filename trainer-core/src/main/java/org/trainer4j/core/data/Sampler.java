@@ -40,6 +40,19 @@ public interface Sampler {
     };
   }
 
+  /**
+   * HF's {@code LengthGroupedSampler} ({@code train_sampling_strategy=group_by_length}): each epoch's
+   * {@link #random} order regrouped so that batches hold examples of similar length (less padding),
+   * with the longest example in the first batch.
+   *
+   * @param batchSize the examples of one optimizer step (HF: train batch size × gradient accumulation)
+   * @param lengthOf the length of the example at an index, asked once per example; a failure or a
+   *     negative length stops training with an error naming the example
+   */
+  static Sampler groupByLength(long seed, int batchSize, java.util.function.IntUnaryOperator lengthOf) {
+    return new LengthGroupedOrder(random(seed), batchSize, lengthOf);
+  }
+
   /** 0, 1, 2, ... in every epoch: HF's {@code train_sampling_strategy=sequential}, and evaluation's order. */
   static Sampler sequential() {
     return (epoch, size) -> sequentialOrder(size);

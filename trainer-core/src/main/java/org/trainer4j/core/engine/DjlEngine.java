@@ -98,7 +98,7 @@ public final class DjlEngine implements TrainingEngine {
       throw new UnsupportedOperationException(inference.trainingUnsupportedMessage());
     }
     parameters = Optimizers.trainableParameters(model.getBlock());
-    parameterCount = parameters.stream().mapToLong(p -> p.array().size()).sum();
+    parameterCount = ParameterCount.of(model.getBlock()).trainable();
     optimizer = Optimizers.create(args, parameters);
   }
 

@@ -38,6 +38,10 @@ public final class ConstructionChecks {
       throw new IllegalArgumentException("eval_on_start=true is not allowed without an eval dataset; give one to"
           + " Trainer.builder().evalDataset(...) or set eval_on_start=false");
     }
+    if (eval != null && eval.streaming()) {
+      throw new IllegalArgumentException("the eval dataset is a StreamingDataset: evaluation needs a dataset with a"
+          + " length (TrainerDataset.of(...))");
+    }
     if (eval != null && eval.size() == 0) {
       throw new IllegalArgumentException("the eval dataset is empty (0 examples); give one with examples");
     }
@@ -61,6 +65,10 @@ public final class ConstructionChecks {
   }
 
   private static void checkTrainDataset(TrainingArguments args, TrainerDataset train) {
+    if (train.streaming()) {
+      Session.requireMaxSteps(args); // its emptiness shows when it is read
+      return;
+    }
     if (train.size() == 0) {
       throw new IllegalArgumentException("the training dataset is empty (0 examples); give one with examples");
     }

@@ -22,8 +22,10 @@ import org.trainer4j.core.checkpoint.CheckpointFiles;
 import org.trainer4j.core.checkpoint.Checkpoints;
 import org.trainer4j.core.data.DataLoader;
 import org.trainer4j.core.data.Sampler;
+import org.trainer4j.core.data.StreamingDataset;
 import org.trainer4j.core.data.TrainerDataset;
 import org.trainer4j.core.engine.TrainingEngine;
+import org.trainer4j.core.metrics.BatchComputeMetrics;
 import org.trainer4j.core.metrics.ComputeMetrics;
 import org.trainer4j.core.metrics.EvalPrediction;
 import org.trainer4j.core.metrics.MetricRows;
@@ -85,7 +87,17 @@ public final class Session {
     this.trainDataset = setup.trainDataset();
     this.evalDataset = setup.evalDataset();
     this.computeMetrics = setup.computeMetrics();
-    this.trainSampler = TrainingOrder.choose(args, setup.trainSampler());
+    if (args.batchEvalMetrics() && computeMetrics != null && !(computeMetrics instanceof BatchComputeMetrics)) {
+      // HF's message (Trainer.__init__); in Java, the function is a BatchComputeMetrics.
+      throw new IllegalArgumentException("When using `batch_eval_metrics`, your `compute_metrics` function must take"
+          + " a `compute_result` boolean argument which will be triggered after the last batch of the eval set to"
+          + " signal that the summary statistics should be returned by the function: give a BatchComputeMetrics,"
+          + " (prediction, computeResult) -> ...");
+    }
+    if (trainDataset != null && trainDataset.streaming()) {
+      checkStreaming(args, setup.trainSampler());
+    }
+    this.trainSampler = TrainingOrder.choose(args, setup.trainSampler(), setup.trainDataset());
     this.logHistoryLimit = setup.logHistoryLimit();
     this.nanoTime = setup.nanoTime();
     this.newState = setup.newState();
@@ -93,6 +105,29 @@ public final class Session {
     writer.limitLogHistory(logHistoryLimit);
     this.context = CallbackContext.empty().withLogger(callbackLogs::add).withModel(setup.callbackModel())
         .withDataLoaders(trainDataset == null ? null : trainLoader(), evalDataset == null ? null : evalLoader(evalDataset));
+  }
+
+  /** HF's rules for a training dataset without a length. */
+  private static void checkStreaming(TrainingArguments args, Sampler given) {
+    requireMaxSteps(args);
+    if (given != null) {
+      throw new IllegalArgumentException("a trainSampler does not apply to a StreamingDataset: its examples come in"
+          + " the source's order");
+    }
+    if (args.trainSamplingStrategy() != org.trainer4j.core.args.SamplingStrategy.RANDOM) {
+      LOG.warn("train_sampling_strategy={} is ignored because the training dataset is a StreamingDataset (no length):"
+          + " examples are consumed in the source's order", args.trainSamplingStrategy());
+    }
+  }
+
+  /** A dataset without a length needs max_steps. */
+  static void requireMaxSteps(TrainingArguments args) {
+    if (args.maxSteps() <= 0) {
+      // HF's message (Trainer.__init__).
+      throw new IllegalArgumentException("The train_dataset does not implement __len__, so the number of training"
+          + " steps cannot be inferred; max_steps has to be specified. The total number of steps must be known in"
+          + " advance to bound the training loop and to configure the learning rate scheduler.");
+    }
   }
 
   public TrainerState state() {
@@ -171,6 +206,10 @@ public final class Session {
   private record PredictionRun(PredictionLoop.Result result, Map<String, Object> metrics) {}
 
   private PredictionRun predictionMetrics(DataLoader loader, Collection<String> ignoreKeys, String prefix) {
+    if (loader.dataset().streaming()) {
+      throw new IllegalArgumentException("a StreamingDataset cannot be " + (prefix.equals("test") ? "predicted"
+          : "evaluated") + " here: evaluation and prediction need a dataset with a length (TrainerDataset.of(...))");
+    }
     if (loader.dataset().size() == 0) {
       throw new IllegalArgumentException("the dataset to " + (prefix.equals("test") ? "predict" : "evaluate")
           + " is empty (0 examples); give one with examples");
@@ -178,10 +217,17 @@ public final class Session {
     long start = nanoTime.getAsLong();
     CallbackContext stepContext = context.withDataLoaders(context.trainDataLoader().orElse(null), loader);
     prepare(loader);
-    PredictionLoop.Result result = PredictionLoop.run(engine, loader, args.labelNames(), ignoreKeys,
-        args.includeForMetrics().contains("inputs"), () -> fire(Event.ON_PREDICTION_STEP, stepContext));
+    // HF computes metrics batch by batch in evaluation only; predict() keeps every prediction.
+    boolean batchMetrics = args.batchEvalMetrics() && computeMetrics != null && !prefix.equals("test");
+    PredictionLoop.Gathering gathering = new PredictionLoop.Gathering(args.includeForMetrics().contains("inputs"),
+        args.includeForMetrics().contains("loss"), args.evalAccumulationSteps().orElse(0),
+        batchMetrics ? (BatchComputeMetrics) computeMetrics : null);
+    PredictionLoop.Result result = PredictionLoop.run(engine, loader, args.labelNames(), ignoreKeys, gathering,
+        () -> fire(Event.ON_PREDICTION_STEP, stepContext));
     Map<String, Object> metrics = new LinkedHashMap<>();
-    if (computeMetrics != null && result.labels().isPresent()) {
+    if (result.batchMetrics().isPresent()) {
+      metrics.putAll(result.batchMetrics().get());
+    } else if (computeMetrics != null && result.labels().isPresent() && !batchMetrics) {
       EvalPrediction prediction = new EvalPrediction(result.predictions(), result.labels().get(), result.inputs(),
           args.includeForMetrics().contains("loss") ? result.losses() : Optional.empty());
       Map<String, ?> computed = computeMetrics.compute(prediction);
@@ -198,9 +244,43 @@ public final class Session {
 
   /** Lets the engine ready the model from the loader's first batch (a DJL block's shapes). */
   void prepare(DataLoader loader) {
-    if (loader.length() > 0) {
-      engine.prepare(loader.dataset(), loader.batchIndices(loader.order(0), 0), args.seed());
+    if (loader.dataset().streaming() || loader.length() > 0) {
+      FirstBatch first = firstBatch(loader);
+      engine.prepare(first.data(), first.indices(), args.seed());
     }
+  }
+
+  /** The first batch a loader gives, as a dataset the engine can read it from. */
+  record FirstBatch(TrainerDataset data, int[] indices) {}
+
+  FirstBatch firstBatch(DataLoader loader) {
+    if (!loader.dataset().streaming()) {
+      return new FirstBatch(loader.dataset(), loader.batchIndices(loader.order(0), 0));
+    }
+    try (StreamPlan<?> stream = streamPlan(0)) {
+      if (!stream.hasNext()) {
+        throw new IllegalArgumentException("the streaming training dataset is empty: its source gave no example");
+      }
+      BatchFeed.Planned planned = stream.next();
+      TrainerDataset one = new TrainerDataset() {
+        @Override
+        public int size() {
+          return planned.indices().length;
+        }
+
+        @Override
+        public org.trainer4j.core.data.Batch batch(ai.djl.ndarray.NDManager manager, int[] indices) {
+          return planned.collate().apply(manager);
+        }
+      };
+      return new FirstBatch(one, planned.indices());
+    }
+  }
+
+  /** A training epoch of the streaming dataset, read past its first {@code skipBatches} batches. */
+  StreamPlan<?> streamPlan(int skipBatches) {
+    return new StreamPlan<>((StreamingDataset<?>) trainDataset, args.perDeviceTrainBatchSize(),
+        args.dataloaderDropLast(), skipBatches);
   }
 
   long now() {
@@ -252,7 +332,7 @@ public final class Session {
       throw new IllegalStateException("no train dataset: give one to Trainer.builder().trainDataset(...)");
     }
     DataLoader loader = trainLoader();
-    StepPlan plan = StepPlan.of(args, loader.length());
+    StepPlan plan = trainDataset.streaming() ? StepPlan.streaming(args) : StepPlan.of(args, loader.length());
     Checkpoints.recoverInterruptedSaves(args.outputDir());
     List<Path> overwritten = resumeFrom.isEmpty() ? checkpointsToOverwrite() : List.of();
     prepare(loader);
@@ -288,7 +368,8 @@ public final class Session {
         }
       }
       LOG.info("Training: {} examples, {} epochs, batch size {}, gradient accumulation {}, {} optimizer steps",
-          trainDataset.size(), plan.numTrainEpochs(), args.perDeviceTrainBatchSize(),
+          trainDataset.streaming() ? "streamed" : trainDataset.size(),
+          trainDataset.streaming() ? "as many" : plan.numTrainEpochs(), args.perDeviceTrainBatchSize(),
           args.gradientAccumulationSteps(), plan.maxSteps());
       return run.execute();
     } finally {

@@ -42,6 +42,18 @@ public record StepPlan(int batchesPerEpoch, int updatesPerEpoch, int maxSteps, i
         interval(args.saveSteps(), maxSteps));
   }
 
+  /**
+   * The plan of a run on a dataset without a length (HF's {@code IterableDataset}): {@code max_steps}
+   * optimizer steps, as many epochs as that takes, and an epoch counted as {@code max_steps ×
+   * gradient_accumulation_steps} batches for the fractional epoch of the logs, as HF does.
+   */
+  public static StepPlan streaming(TrainingArguments args) {
+    int maxSteps = args.maxSteps();
+    int batches = (int) Math.min(Integer.MAX_VALUE, (long) maxSteps * args.gradientAccumulationSteps());
+    return new StepPlan(batches, maxSteps, maxSteps, Integer.MAX_VALUE, interval(args.loggingSteps(), maxSteps),
+        interval(args.evalSteps().orElse(args.loggingSteps()), maxSteps), interval(args.saveSteps(), maxSteps));
+  }
+
   private static int interval(double value, int maxSteps) {
     return value < 1 ? (int) Math.ceil(maxSteps * value) : (int) value;
   }

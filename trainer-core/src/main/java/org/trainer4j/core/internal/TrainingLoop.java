@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,7 @@ import org.trainer4j.core.metrics.MetricRows;
 import org.trainer4j.core.metrics.TrainOutput;
 import org.trainer4j.core.optim.LrScheduler;
 import org.trainer4j.core.optim.Optimizers;
+import org.trainer4j.core.python.PyFloat;
 import org.trainer4j.core.state.TrainerControl;
 import org.trainer4j.core.state.TrainerState;
 
@@ -119,6 +122,11 @@ final class TrainingLoop {
     if (done > 0 && done % plan.updatesPerEpoch() == 0 && !epochFinished) {
       startEpoch--; // the checkpoint was written before that epoch's end-of-epoch events ran
       skipBatches = plan.batchesPerEpoch();
+    } else if (args.ignoreDataSkip() && skipBatches > 0) {
+      // HF's ignore_data_skip: the epoch starts again from its first batch (faster, not exact).
+      LOG.info("ignore_data_skip=true: not skipping the {} batches of epoch {} trained before the checkpoint",
+          skipBatches, startEpoch);
+      skipBatches = 0;
     }
     if (stoppedBefore.isPresent()) {
       LOG.warn("{} ends a run that had already stopped ({}): resuming trains nothing and returns its final state{}",
@@ -152,35 +160,42 @@ final class TrainingLoop {
         throw new IllegalArgumentException(missingMetric + "; nothing was trained yet (eval_on_start)");
       }
     }
-    int accumulation = args.gradientAccumulationSteps();
     boolean replayEpochEnd = skipBatches == plan.batchesPerEpoch();
     for (int epoch = startEpoch; stoppedBefore.isEmpty() && epoch < plan.numTrainEpochs()
         && state.globalStep() < plan.maxSteps() || epoch == startEpoch && replayEpochEnd; epoch++) {
-      int[] order = loader.order(epoch);
-      epochOrder = LoopState.EpochOrder.of(epoch, order);
-      int batches = plan.batchesPerEpoch();
       int first = epoch == startEpoch ? skipBatches : 0;
+      Iterator<BatchFeed.Planned> batchPlan;
+      if (session.trainDataset.streaming()) {
+        StreamPlan<?> stream = session.streamPlan(first);
+        if (stream.skippedBatches() < first) {
+          // A resumed run: the whole epoch was trained before the checkpoint; read on in the next one.
+          stream.close();
+          skipBatches = first - stream.skippedBatches();
+          startEpoch = epoch + 1;
+          continue;
+        }
+        if (!stream.hasNext()) {
+          stream.close();
+          throw new IllegalArgumentException("the streaming training dataset yielded no batch in epoch " + epoch
+              + " (its source is empty" + (args.dataloaderDropLast() ? " or holds fewer examples than"
+              + " per_device_train_batch_size=" + args.perDeviceTrainBatchSize() + " with dataloader_drop_last=true"
+              : "") + ")");
+        }
+        batchPlan = stream;
+        epochOrder = null;
+      } else {
+        int[] order = loader.order(epoch);
+        epochOrder = LoopState.EpochOrder.of(epoch, order);
+        batchPlan = indexedPlan(order, first);
+      }
       epochFinished = false;
       session.fire(Event.ON_EPOCH_BEGIN);
-      for (int step = first; step < batches; step++) {
-        int windowStart = step - step % accumulation;
-        int windowSize = Math.min(accumulation, batches - windowStart);
-        if (step == windowStart) {
-          session.fire(Event.ON_STEP_BEGIN);
-        }
-        losses.addMicroBatch(forwardBackward(loader.batchIndices(order, step), windowSize, step - windowStart,
-            epoch, step));
-        if (step - windowStart == windowSize - 1) {
-          losses.endStep();
-          optimizerStep();
-          writer.setEpoch(epoch + (double) (step + 1) / batches);
-          session.fire(Event.ON_STEP_END);
-          maybeLogSaveEvaluate();
-        } else {
-          session.fire(Event.ON_SUBSTEP_END);
-        }
-        if (control.shouldEpochStop() || control.shouldTrainingStop()) {
-          break;
+      try (BatchFeed feed = new BatchFeed(session.trainDataset, batchPlan, epoch, first, args.dataloaderNumWorkers(),
+          args.dataloaderPrefetchFactor().orElse(2))) {
+        trainEpoch(feed, epoch, first);
+      } finally {
+        if (batchPlan instanceof StreamPlan<?> stream) {
+          stream.close();
         }
       }
       epochFinished = true;
@@ -206,6 +221,55 @@ final class TrainingLoop {
     return new TrainOutput(state.globalStep(), trainLoss, metrics);
   }
 
+  /**
+   * The batches of one epoch from {@code first} on, until its end (for a stream, also when its data
+   * ends: a window cut short still steps) or until a callback stops it.
+   */
+  private void trainEpoch(BatchFeed feed, int epoch, int first) {
+    int accumulation = args.gradientAccumulationSteps();
+    int batches = plan.batchesPerEpoch();
+    boolean windowOpen = false;
+    int step = first;
+    for (; step < batches && feed.hasNext(); step++) {
+      int windowStart = step - step % accumulation;
+      int windowSize = Math.min(accumulation, batches - windowStart);
+      if (step == windowStart) {
+        session.fire(Event.ON_STEP_BEGIN);
+      }
+      losses.addMicroBatch(forwardBackward(feed, feed.next(), windowSize, step - windowStart, epoch, step));
+      windowOpen = step - windowStart != windowSize - 1;
+      if (!windowOpen) {
+        endWindow(epoch, step, batches);
+      } else {
+        session.fire(Event.ON_SUBSTEP_END);
+      }
+      if (control.shouldEpochStop() || control.shouldTrainingStop()) {
+        return;
+      }
+    }
+    if (windowOpen) {
+      endWindow(epoch, step - 1, batches); // the stream ended inside a window
+    }
+  }
+
+  private void endWindow(int epoch, int step, int batches) {
+    losses.endStep();
+    optimizerStep();
+    writer.setEpoch(epoch + (double) (step + 1) / batches);
+    session.fire(Event.ON_STEP_END);
+    maybeLogSaveEvaluate();
+  }
+
+  /** The batches of an indexed dataset's epoch from {@code first} on, in the sampler's order. */
+  private Iterator<BatchFeed.Planned> indexedPlan(int[] order, int first) {
+    List<BatchFeed.Planned> batches = new ArrayList<>(plan.batchesPerEpoch() - first);
+    for (int b = first; b < plan.batchesPerEpoch(); b++) {
+      int[] indices = loader.batchIndices(order, b);
+      batches.add(new BatchFeed.Planned(indices, manager -> session.trainDataset.batch(manager, indices)));
+    }
+    return batches.iterator();
+  }
+
   private int numTrainSamples() {
     return args.maxSteps() > 0
         ? args.maxSteps() * args.perDeviceTrainBatchSize() * args.gradientAccumulationSteps()
@@ -213,9 +277,9 @@ final class TrainingLoop {
   }
 
   /** One micro-batch through the engine; returns its unscaled loss. */
-  private float forwardBackward(int[] indices, int windowSize, int microIndex, int epoch, int batch) {
+  private float forwardBackward(BatchFeed feed, int[] indices, int windowSize, int microIndex, int epoch, int batch) {
     int globalStep = state.globalStep();
-    float loss = engine.forwardBackward(session.trainDataset,
+    float loss = engine.forwardBackward(feed,
         new MicroBatch(indices, windowSize, microIndex, stepSeed(globalStep, microIndex), globalStep, epoch, batch));
     writer.setTotalFlos(state.totalFlos() + 6.0 * engine.parameterCount() * indices.length);
     return loss;
@@ -230,8 +294,8 @@ final class TrainingLoop {
    * model and the data work, before anything of an old run is deleted.
    */
   void tryFirstBatch() {
-    int[] indices = loader.batchIndices(loader.order(0), 0);
-    engine.checkForward(session.trainDataset, new MicroBatch(indices, 1, 0, stepSeed(state.globalStep(), 0),
+    Session.FirstBatch first = session.firstBatch(loader);
+    engine.checkForward(first.data(), new MicroBatch(first.indices(), 1, 0, stepSeed(state.globalStep(), 0),
         state.globalStep(), 0, 0));
   }
 
@@ -250,7 +314,7 @@ final class TrainingLoop {
     if (control.shouldLog() && state.globalStep() > lastLoggedStep) {
       LossTracker.Logged loss = losses.takeLog();
       Map<String, Object> logs = new LinkedHashMap<>();
-      logs.put("loss", MetricRows.round(loss.meanLoss(), 4));
+      logs.put("loss", PyFloat.round(loss.meanLoss(), 4));
       if (loss.nonFiniteLosses() > 0) {
         // Said in the row itself, so a NaN-ridden window never passes for a normal one.
         logs.put("nonfinite_losses", loss.nonFiniteLosses());

@@ -2,6 +2,7 @@ package org.trainer4j.core.internal;
 
 import org.trainer4j.core.args.SamplingStrategy;
 import org.trainer4j.core.data.Sampler;
+import org.trainer4j.core.data.TrainerDataset;
 import org.trainer4j.core.Trainer;
 import org.trainer4j.core.args.TrainingArguments;
 
@@ -14,10 +15,16 @@ final class TrainingOrder {
    *
    * @throws IllegalArgumentException when both ask for an order
    */
-  static Sampler choose(TrainingArguments args, Sampler given) {
+  static Sampler choose(TrainingArguments args, Sampler given, TrainerDataset dataset) {
     if (given == null) {
-      return args.trainSamplingStrategy() == SamplingStrategy.SEQUENTIAL
-          ? Sampler.sequential() : Sampler.random(dataSeed(args));
+      return switch (args.trainSamplingStrategy()) {
+        case SEQUENTIAL -> Sampler.sequential();
+        case RANDOM -> Sampler.random(dataSeed(args));
+        // HF groups the examples of one optimizer step.
+        case GROUP_BY_LENGTH -> Sampler.groupByLength(dataSeed(args),
+            args.perDeviceTrainBatchSize() * args.gradientAccumulationSteps(),
+            index -> dataset.length(index, args.lengthColumnName()));
+      };
     }
     if (args.trainSamplingStrategy() != SamplingStrategy.RANDOM) {
       throw new IllegalArgumentException("train_sampling_strategy=" + args.trainSamplingStrategy()

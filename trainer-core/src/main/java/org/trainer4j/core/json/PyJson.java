@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -18,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.trainer4j.core.python.PyFloat;
 
 /**
  * JSON as Python's {@code json.dumps(obj, indent=2[, sort_keys=True])} writes it, so that files such as
@@ -237,10 +236,8 @@ public final class PyJson {
   }
 
   /**
-   * Python's {@code repr(float)}: the shortest decimal digits that read back as the same double (the
-   * closest such digits when several are equally short), positional for decimal exponents from -4 to
-   * 15 ({@code 0.0001}, {@code 1234.5678}, {@code 1.0}) and {@code d.ddde±XX} otherwise ({@code
-   * 4.5e-05}, {@code 1e+16}). NaN and infinities are written as JSON's Python dialect has them.
+   * A float as Python's {@code json} module writes it: {@link PyFloat#repr}, with {@code NaN}, {@code
+   * Infinity} and {@code -Infinity} for the values JSON has no number for.
    */
   public static String floatRepr(double v) {
     if (Double.isNaN(v)) {
@@ -249,67 +246,6 @@ public final class PyJson {
     if (Double.isInfinite(v)) {
       return v > 0 ? "Infinity" : "-Infinity";
     }
-    if (v == 0) {
-      return (1 / v < 0) ? "-0.0" : "0.0";
-    }
-    BigDecimal d = shortestDecimal(Math.abs(v));
-    String digits = d.unscaledValue().toString();
-    int exponent = digits.length() - 1 - d.scale(); // decimal exponent of the first digit
-    String sign = v < 0 ? "-" : "";
-    if (exponent >= -4 && exponent < 16) {
-      String plain = d.toPlainString();
-      return sign + (plain.contains(".") ? plain : plain + ".0");
-    }
-    String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-    String exp = String.format("%s%02d", exponent < 0 ? "-" : "+", Math.abs(exponent));
-    return sign + mantissa + "e" + exp;
-  }
-
-  /**
-   * The shortest decimal that rounds back to {@code v} (positive, finite). JDK 17's {@link
-   * Double#toString(double)} always round-trips but is sometimes a digit longer than needed or not
-   * the closest (JDK-4511638, fixed in JDK 19: {@code 2e+23} comes out as {@code 1.9999999999999998E23}),
-   * so its length is only the starting point: shorter lengths are tried while they still round-trip.
-   */
-  private static BigDecimal shortestDecimal(double v) {
-    BigDecimal exact = new BigDecimal(v);
-    int length = significantDigits(Double.toString(v));
-    BigDecimal best = closestRoundTripping(exact, v, length);
-    for (int p = length - 1; p >= 1; p--) {
-      // If no p-digit decimal reads back as v, no shorter one does either (it would be a p-digit one).
-      BigDecimal shorter = closestRoundTripping(exact, v, p);
-      if (shorter == null) {
-        break;
-      }
-      best = shorter;
-    }
-    return best.stripTrailingZeros();
-  }
-
-  /** The {@code digits}-digit decimal closest to {@code exact} that reads back as {@code v}, or null. */
-  private static BigDecimal closestRoundTripping(BigDecimal exact, double v, int digits) {
-    BigDecimal below = exact.round(new MathContext(digits, RoundingMode.FLOOR));
-    BigDecimal above = exact.round(new MathContext(digits, RoundingMode.CEILING));
-    boolean belowOk = below.doubleValue() == v;
-    boolean aboveOk = above.doubleValue() == v;
-    if (belowOk && aboveOk) {
-      return exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
-    }
-    return belowOk ? below : aboveOk ? above : null;
-  }
-
-  /** Significant digits in a {@link Double#toString(double)} result, e.g. 2 for {@code 4.5E-5}. */
-  private static int significantDigits(String javaRepr) {
-    int e = javaRepr.indexOf('E');
-    String mantissa = (e < 0 ? javaRepr : javaRepr.substring(0, e)).replace(".", "").replace("-", "");
-    int first = 0;
-    while (first < mantissa.length() - 1 && mantissa.charAt(first) == '0') {
-      first++;
-    }
-    int last = mantissa.length();
-    while (last > first + 1 && mantissa.charAt(last - 1) == '0') {
-      last--;
-    }
-    return last - first;
+    return PyFloat.repr(v);
   }
 }

@@ -1,9 +1,8 @@
 package org.trainer4j.core.metrics;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.trainer4j.core.python.PyFloat;
 
 /**
  * How HF builds the rows of {@code evaluate()} and {@code predict()}: key prefixes, speed metrics and
@@ -36,24 +35,10 @@ public final class MetricRows {
   /** HF's {@code speed_metrics}: {@code <split>_runtime} (4 places), samples and steps per second (3 places). */
   public static Map<String, Object> speed(String split, double runtimeSeconds, int samples, int steps) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put(split + "_runtime", round(runtimeSeconds, 4));
-    m.put(split + "_samples_per_second", round(samples / runtimeSeconds, 3));
-    m.put(split + "_steps_per_second", round(steps / runtimeSeconds, 3));
+    m.put(split + "_runtime", PyFloat.round(runtimeSeconds, 4));
+    m.put(split + "_samples_per_second", PyFloat.round(samples / runtimeSeconds, 3));
+    m.put(split + "_steps_per_second", PyFloat.round(steps / runtimeSeconds, 3));
     return m;
-  }
-
-  /** Python's {@code round(value, places)} (half to even); NaN and infinities stay as they are. */
-  public static double round(double value, int places) {
-    if (!Double.isFinite(value)) {
-      return value;
-    }
-    double rounded = DecimalRounding.nearestInteger(DecimalRounding.scale(value, places));
-    // Integer over an exact power of ten: IEEE division gives the double nearest to the decimal.
-    return Double.isNaN(rounded) ? exactRound(value, places) : DecimalRounding.scale(rounded, -places);
-  }
-
-  static double exactRound(double value, int places) {
-    return new BigDecimal(value).setScale(places, RoundingMode.HALF_EVEN).doubleValue();
   }
 
   /**

@@ -60,6 +60,13 @@ class TrainingArgumentsTest {
     assertEquals(Optional.empty(), a.dataSeed());
     assertFalse(a.dataloaderDropLast());
     assertEquals(SamplingStrategy.RANDOM, a.trainSamplingStrategy());
+    assertFalse(a.groupByLength());
+    assertEquals("length", a.lengthColumnName());
+    assertEquals(0, a.dataloaderNumWorkers());
+    assertEquals(Optional.empty(), a.dataloaderPrefetchFactor());
+    assertFalse(a.ignoreDataSkip());
+    assertEquals(Optional.empty(), a.evalAccumulationSteps());
+    assertFalse(a.batchEvalMetrics());
     assertEquals("trainer_output", a.runName(), "HF v4 names the run after output_dir");
     assertEquals(Optional.empty(), a.disableTqdm());
     assertEquals(List.of(), a.labelNames());
@@ -80,7 +87,8 @@ class TrainingArgumentsTest {
         "max_grad_norm", "num_train_epochs", "max_steps", "lr_scheduler_type", "lr_scheduler_kwargs", "warmup_ratio",
         "warmup_steps", "optim", "optim_args", "logging_dir", "logging_strategy", "logging_first_step",
         "logging_steps", "logging_nan_inf_filter", "save_strategy", "save_steps", "save_total_limit",
-        "save_only_model", "seed", "data_seed", "dataloader_drop_last", "train_sampling_strategy", "run_name",
+        "save_only_model", "seed", "data_seed", "dataloader_drop_last", "train_sampling_strategy",
+        "group_by_length", "length_column_name", "dataloader_num_workers", "dataloader_prefetch_factor", "ignore_data_skip", "eval_accumulation_steps", "batch_eval_metrics", "run_name",
         "disable_tqdm", "label_names",
         "load_best_model_at_end", "metric_for_best_model", "greater_is_better", "report_to",
         "resume_from_checkpoint", "include_for_metrics", "restore_callback_states_from_checkpoint"),

@@ -5,34 +5,26 @@ import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.trainer4j.core.python.PyFloat;
 
 /** RFC 4180 text: formatting cells and lines, and reading records back (quoted commas and newlines included). */
 final class Csv {
   private Csv() {}
 
   /**
-   * A value as a cell that pandas and spreadsheets read back as the same value: numbers as Java prints
-   * them ({@code 1.0E-4} parses everywhere), non-finite numbers as Python writes them ({@code nan},
-   * {@code inf}), text quoted when it needs to be.
+   * A value as a cell, as Python's {@code csv} module writes it: floats in Python's {@code repr} form
+   * ({@code 1e-05}, {@code nan}, {@code inf}: core's {@link PyFloat#repr}), which pandas and spreadsheets
+   * read back as the same value; text quoted when it needs to be. A {@code float} is written with its own
+   * shortest digits ({@code 0.1f} as {@code 0.1}).
    */
   static String cell(Object value) {
     if (value instanceof Double d) {
-      return number(d);
+      return PyFloat.repr(d);
     }
     if (value instanceof Float f) {
-      return Float.isFinite(f) ? Float.toString(f) : number(f.doubleValue());
+      return PyFloat.repr(Float.isFinite(f) ? Double.parseDouble(Float.toString(f)) : f);
     }
     return quote(String.valueOf(value));
-  }
-
-  private static String number(double d) {
-    if (Double.isNaN(d)) {
-      return "nan";
-    }
-    if (Double.isInfinite(d)) {
-      return d > 0 ? "inf" : "-inf";
-    }
-    return Double.toString(d);
   }
 
   /** Quotes text that holds a comma, a quote, a line break or edge spaces; doubles inner quotes. */

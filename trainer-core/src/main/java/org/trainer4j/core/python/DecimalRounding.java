@@ -1,4 +1,4 @@
-package org.trainer4j.core.metrics;
+package org.trainer4j.core.python;
 
 /**
  * Rounding a double to decimal places as Python does (from its exact binary value), without {@code
@@ -7,14 +7,14 @@ package org.trainer4j.core.metrics;
  * cannot carry a value across a midpoint {@code k + 0.5} (itself a double); only a scaled value lying
  * exactly on one is ambiguous, and the caller takes its exact path for it.
  */
-public final class DecimalRounding {
+final class DecimalRounding {
   private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
   private DecimalRounding() {}
 
   /** {@code a × 10^k} rounded once, or NaN when 10^|k| is not an exact double. */
-  public static double scale(double a, int k) {
+  static double scale(double a, int k) {
     if (k >= 0 && k < POWERS_OF_TEN.length) {
       return a * POWERS_OF_TEN[k];
     }
@@ -29,7 +29,7 @@ public final class DecimalRounding {
    * when that needs the exact path: an exact tie, beyond 1e15 (where integers and midpoints stop being
    * doubles), or NaN.
    */
-  public static double nearestInteger(double scaled) {
+  static double nearestInteger(double scaled) {
     if (!(Math.abs(scaled) < 1e15)) {
       return Double.NaN;
     }
