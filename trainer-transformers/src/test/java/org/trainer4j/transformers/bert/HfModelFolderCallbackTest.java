@@ -48,9 +48,7 @@ class HfModelFolderCallbackTest {
     BertConfig config = BertConfig.load(TinyBert.hfFolder());
     try (TextTokenizer tokenizer = TextTokenizer.load(TinyBert.hfFolder());
         Model model = Model.newInstance("tiny-bert")) {
-      BertForSequenceClassification block = new BertForSequenceClassification(config);
-      model.setBlock(block);
-      PretrainedWeights.loadSafetensors(block, model.getNDManager(), TinyBert.hfFolder());
+      BertForSequenceClassification block = TinyBert.pretrainedClassifier(model, config);
       try (Trainer trainer = trainer(model, tokenizer, config, outputDir)) {
         trainer.train();
         String best = trainer.state().bestModelCheckpoint().orElseThrow();
@@ -107,9 +105,7 @@ class HfModelFolderCallbackTest {
 
   private float[] trainAndPredict(BertConfig config, TextTokenizer tokenizer, Path outputDir, Optional<Path> resume) {
     try (Model model = Model.newInstance("tiny-bert")) {
-      BertForSequenceClassification block = new BertForSequenceClassification(config);
-      model.setBlock(block);
-      PretrainedWeights.loadSafetensors(block, model.getNDManager(), TinyBert.hfFolder());
+      BertForSequenceClassification block = TinyBert.pretrainedClassifier(model, config);
       try (Trainer trainer = trainer(model, tokenizer, config, outputDir)) {
         if (resume.isPresent()) {
           trainer.train(resume.get());

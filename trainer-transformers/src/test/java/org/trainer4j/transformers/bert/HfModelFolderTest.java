@@ -51,9 +51,7 @@ class HfModelFolderTest {
     BertConfig config = BertConfig.load(TinyBert.hfFolder());
     try (TextTokenizer tokenizer = TextTokenizer.load(TinyBert.hfFolder());
         Model model = Model.newInstance("tiny-bert")) {
-      BertForSequenceClassification block = new BertForSequenceClassification(config);
-      model.setBlock(block);
-      PretrainedWeights.loadSafetensors(block, model.getNDManager(), TinyBert.hfFolder());
+      BertForSequenceClassification block = TinyBert.pretrainedClassifier(model, config);
       fineTune(model, tokenizer, config);
       HfModelFolder.save(folder, block, Optional.of(tokenizer));
 

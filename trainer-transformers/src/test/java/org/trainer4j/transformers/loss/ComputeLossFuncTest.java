@@ -82,9 +82,7 @@ class ComputeLossFuncTest {
     BertConfig config = BertConfig.load(TinyBert.hfFolder()).withoutDropout();
     try (TextTokenizer tokenizer = TextTokenizer.load(TinyBert.hfFolder());
         Model model = Model.newInstance("tiny-bert")) {
-      BertForSequenceClassification block = new BertForSequenceClassification(config);
-      model.setBlock(block);
-      PretrainedWeights.loadSafetensors(block, model.getNDManager(), TinyBert.hfFolder());
+      BertForSequenceClassification block = TinyBert.pretrainedClassifier(model, config);
       List<Features> examples = tokenizer.tokenize(TextDatasets.readJsonLines(TinyBert.sentencesJsonl(),
           TextColumns.builder().label2id(config.label2id()).build()));
       DataCollatorWithPadding collator = DataCollatorWithPadding.builder(tokenizer).build();
