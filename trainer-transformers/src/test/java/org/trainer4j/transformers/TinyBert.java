@@ -38,6 +38,15 @@ public final class TinyBert {
     return dir().resolve("hf");
   }
 
+  /** A classifier of this configuration with the tiny model's weights, set as the model's block. */
+  public static org.trainer4j.transformers.bert.BertForSequenceClassification pretrainedClassifier(
+      ai.djl.Model model, org.trainer4j.transformers.bert.BertConfig config) {
+    var block = new org.trainer4j.transformers.bert.BertForSequenceClassification(config);
+    model.setBlock(block);
+    org.trainer4j.transformers.bert.PretrainedWeights.loadSafetensors(block, model.getNDManager(), hfFolder());
+    return block;
+  }
+
   public static Path onnx() {
     return dir().resolve("tiny-bert.onnx");
   }

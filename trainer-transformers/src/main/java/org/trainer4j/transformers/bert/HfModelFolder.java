@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +49,11 @@ public final class HfModelFolder {
     for (Pair<String, Parameter> p : block.getParameters()) {
       weights.put(p.getKey(), p.getValue().getArray().toType(DataType.FLOAT32, false));
     }
-    Safetensors.write(folder.resolve(WEIGHTS), weights, Map.of("format", "pt"));
+    // Written beside and moved into place: replacing a checkpoint's weights must never leave them half written.
+    Path weightsFile = folder.resolve(WEIGHTS);
+    Path partial = folder.resolve(".partial-" + WEIGHTS);
+    Safetensors.write(partial, weights, Map.of("format", "pt"));
+    Files.move(partial, weightsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     writeJson(folder.resolve(CONFIG), block.config().toJson(block.architecture()));
     if (tokenizer.isPresent()) {
       tokenizer.get().saveTo(folder);

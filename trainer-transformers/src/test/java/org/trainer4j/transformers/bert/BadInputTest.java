@@ -186,6 +186,25 @@ class BadInputTest {
     }
   }
 
+  @Test
+  void aFrozenBertIsNothingToTrainAndRefusedWhenTheTrainerIsBuilt() {
+    try (ai.djl.Model model = ai.djl.Model.newInstance("frozen");
+        TextTokenizer tokenizer = TextTokenizer.load(TinyBert.hfFolder())) {
+      BertForSequenceClassification block = TinyBert.pretrainedClassifier(model, config);
+      block.freezeParameters(true);
+      var train = tokenizer.tokenize(org.trainer4j.transformers.text.TextDatasets.readJsonLines(
+          TinyBert.sentencesJsonl(), org.trainer4j.transformers.text.TextColumns.builder()
+              .label2id(config.label2id()).build()));
+      var args = org.trainer4j.core.TrainingArguments.builder().outputDir(tmp.resolve("frozen").toString())
+          .reportTo("none").build();
+      assertStarts(() -> org.trainer4j.core.Trainer.builder().model(model)
+          .loss(new org.trainer4j.transformers.loss.CrossEntropyLoss()).args(args)
+          .trainDataset(train, DataCollatorWithPadding.builder(tokenizer).build()).build(),
+          "the model has no trainable parameters (all 41 of its parameters are frozen: they do not require"
+          + " gradients)");
+    }
+  }
+
   private static byte[] withExtraInitializer(byte[] model, String name) throws IOException {
     ByteArrayOutputStream tensor = new ByteArrayOutputStream();
     CodedOutputStream t = CodedOutputStream.newInstance(tensor);

@@ -51,9 +51,7 @@ class HfModelFolderTest {
     BertConfig config = BertConfig.load(TinyBert.hfFolder());
     try (TextTokenizer tokenizer = TextTokenizer.load(TinyBert.hfFolder());
         Model model = Model.newInstance("tiny-bert")) {
-      BertForSequenceClassification block = new BertForSequenceClassification(config);
-      model.setBlock(block);
-      PretrainedWeights.loadSafetensors(block, model.getNDManager(), TinyBert.hfFolder());
+      BertForSequenceClassification block = TinyBert.pretrainedClassifier(model, config);
       fineTune(model, tokenizer, config);
       HfModelFolder.save(folder, block, Optional.of(tokenizer));
 
@@ -130,8 +128,8 @@ class HfModelFolderTest {
     }
   }
 
-  /** java_logits.json: the texts, Java's input ids and logits, for check_saved_folder.py. */
-  private static void writeLogitsForPython(Path folder, Model model, BertForSequenceClassification block,
+  /** java_logits.json beside the folder: the texts, Java's input ids and logits, for check_saved_folder.py. */
+  static void writeLogitsForPython(Path folder, Model model, BertForSequenceClassification block,
       TextTokenizer tokenizer) throws IOException {
     JsonNode texts = TinyBert.reference().path("forward").path("texts");
     try (NDManager manager = model.getNDManager().newSubManager();
@@ -176,13 +174,13 @@ class HfModelFolderTest {
     }
   }
 
-  private static Set<String> fileNames(Path folder) throws IOException {
+  static Set<String> fileNames(Path folder) throws IOException {
     try (Stream<Path> files = Files.list(folder)) {
       return files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
     }
   }
 
-  private static void deleteRecursively(Path folder) throws IOException {
+  static void deleteRecursively(Path folder) throws IOException {
     if (Files.exists(folder)) {
       try (Stream<Path> files = Files.walk(folder)) {
         for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -51,9 +51,7 @@ class TrainingParityTest {
     JsonNode run = TinyBert.reference().path("training").get(runIndex);
     BertConfig config = BertConfig.load(TinyBert.hfFolder()).withoutDropout();
     try (Model model = Model.newInstance("tiny-bert")) {
-      BertForSequenceClassification block = new BertForSequenceClassification(config);
-      model.setBlock(block);
-      PretrainedWeights.loadSafetensors(block, model.getNDManager(), TinyBert.hfFolder());
+      BertForSequenceClassification block = TinyBert.pretrainedClassifier(model, config);
       assertMatchesPyTorch(run, train(model, run, a -> {}));
     }
   }
