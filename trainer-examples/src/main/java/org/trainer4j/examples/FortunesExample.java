@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.trainer4j.core.PredictionOutput;
+import org.trainer4j.core.metrics.PredictionOutput;
 import org.trainer4j.core.Trainer;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.data.TrainerDataset;
 import org.trainer4j.core.metrics.Metrics;
@@ -109,12 +109,13 @@ public final class FortunesExample {
         // HF has no class for a classifier on mean pooling: only the CLS-pooler model is saved as an HF folder.
         List<TrainerCallback> callbacks = pooling == Pooling.CLS_POOLER
             ? List.of(new HfModelFolderCallback(tokenizer)) : List.of();
-        try (Trainer trainer = Trainer.builder().model(model).loss(new CrossEntropyLoss()).args(args)
+        try (Trainer trainer = WandbDefaults.offlineUnlessConfigured(Trainer.builder(), String.valueOf(args.outputDir()),
+                System.getenv())
+            .model(model).loss(new CrossEntropyLoss()).args(args)
             .trainDataset(train, collator).evalDataset(validation, collator)
             .computeMetrics(p -> Map.of("accuracy", Metrics.accuracy(p)))
             .callbacks(callbacks)
             .build()) {
-          WandbDefaults.offlineUnlessConfigured(trainer, System.getenv());
           trainer.train();
           PredictionOutput out = trainer.predict(TrainerDataset.of(test, collator));
           fineTuned = ((Number) out.metrics().get("test_accuracy")).doubleValue();

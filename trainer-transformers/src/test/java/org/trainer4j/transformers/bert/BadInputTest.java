@@ -195,7 +195,7 @@ class BadInputTest {
       var train = tokenizer.tokenize(org.trainer4j.transformers.text.TextDatasets.readJsonLines(
           TinyBert.sentencesJsonl(), org.trainer4j.transformers.text.TextColumns.builder()
               .label2id(config.label2id()).build()));
-      var args = org.trainer4j.core.TrainingArguments.builder().outputDir(tmp.resolve("frozen").toString())
+      var args = org.trainer4j.core.args.TrainingArguments.builder().outputDir(tmp.resolve("frozen").toString())
           .reportTo("none").build();
       assertStarts(() -> org.trainer4j.core.Trainer.builder().model(model)
           .loss(new org.trainer4j.transformers.loss.CrossEntropyLoss()).args(args)
