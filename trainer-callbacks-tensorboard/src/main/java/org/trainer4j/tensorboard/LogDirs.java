@@ -5,7 +5,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 
 /** Where a run's event files go, as HF's TensorBoard callback decides it. */
 final class LogDirs {

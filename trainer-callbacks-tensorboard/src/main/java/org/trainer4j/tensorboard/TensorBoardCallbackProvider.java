@@ -1,6 +1,6 @@
 package org.trainer4j.tensorboard;
 
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.callback.TrainerCallbackProvider;
 

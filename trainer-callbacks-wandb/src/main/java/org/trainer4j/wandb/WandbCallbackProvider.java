@@ -1,7 +1,7 @@
 package org.trainer4j.wandb;
 
 import java.util.Map;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.callback.TrainerCallbackProvider;
 

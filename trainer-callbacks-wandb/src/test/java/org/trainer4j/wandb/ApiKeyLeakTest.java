@@ -22,7 +22,7 @@ import mockwebserver3.MockWebServer;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.testkit.CallbackDriver;
 
 /**

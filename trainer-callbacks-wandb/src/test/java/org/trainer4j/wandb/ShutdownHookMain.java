@@ -1,9 +1,9 @@
 package org.trainer4j.wandb;
 
 import java.nio.file.Path;
-import org.trainer4j.core.TrainerControl;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.state.TrainerControl;
+import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.testkit.CallbackDriver;

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.callback.TrainerCallback;
+import org.trainer4j.core.args.TrainingArguments;
+import org.trainer4j.core.state.TrainerControl;
+import org.trainer4j.core.state.TrainerState;
 
 /** Records every event as "event@global_step" (and the logged keys for onLog), for order tests. */
 public final class EventRecorder implements TrainerCallback {

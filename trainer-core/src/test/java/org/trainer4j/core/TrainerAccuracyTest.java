@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainer4j.core.metrics.Metrics;
+import org.trainer4j.core.args.TrainingArguments;
+import org.trainer4j.core.metrics.TrainOutput;
 
 class TrainerAccuracyTest {
   @TempDir Path dir;

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainer4j.core.Trainer;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.EarlyStoppingCallback;
 import org.trainer4j.core.data.DataCollator;
 import org.trainer4j.core.metrics.Metrics;

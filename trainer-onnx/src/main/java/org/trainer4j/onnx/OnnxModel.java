@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.trainer4j.core.InferenceModel;
+import org.trainer4j.core.engine.InferenceModel;
 
 /**
  * An ONNX model served by ONNX Runtime, for {@code Trainer.evaluate()} and {@code Trainer.predict()}:

@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import java.nio.file.Path;
 import java.util.Map;
 import org.trainer4j.core.Trainer;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.metrics.Metrics;
 
 /**

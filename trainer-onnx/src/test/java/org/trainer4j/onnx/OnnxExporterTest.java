@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainer4j.core.PredictionOutput;
+import org.trainer4j.core.metrics.PredictionOutput;
 import org.trainer4j.core.Trainer;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.metrics.Metrics;
 import org.trainer4j.onnx.proto.OnnxModelProto.ModelProto;
 

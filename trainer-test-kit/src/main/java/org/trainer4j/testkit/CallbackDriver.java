@@ -1,13 +1,10 @@
 package org.trainer4j.testkit;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.trainer4j.core.TrainOutput;
-import org.trainer4j.core.TrainerControl;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import java.util.Optional;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.callback.CallbackHandler;
 import org.trainer4j.core.callback.CallbackRole;
@@ -16,17 +13,23 @@ import org.trainer4j.core.callback.Event;
 import org.trainer4j.core.callback.Integrations;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.callback.TrainerCallbackProvider;
+import org.trainer4j.core.internal.Session;
 import org.trainer4j.core.metrics.MetricRows;
+import org.trainer4j.core.metrics.TrainOutput;
+import org.trainer4j.core.state.TrainerControl;
+import org.trainer4j.core.state.TrainerState;
 
 /**
- * Drives callbacks through the events of a Trainer run without a model, so a plugin can be tested in
- * milliseconds. It uses core's own {@link CallbackHandler}, {@link DefaultFlowCallback}, {@link
- * TrainerState} and {@link TrainerControl}: flags are set and reset, and logging, evaluation and save
- * schedules resolved, exactly as in a real run of the same shape (a test of this kit compares the two).
- * What a model would compute is synthetic: the training loss and gradient norm follow {@link Curve}s,
- * the learning rate follows the real schedule of the arguments, evaluation metrics come from a {@link
- * MetricsFunction}, and runtimes are {@code seconds per step × steps}, so every logged value is
- * deterministic.
+ * Drives callbacks through a Trainer run without a model, so a plugin can be tested in milliseconds. It
+ * runs core's own training loop, evaluation and checkpointing (the code behind {@code Trainer.train()},
+ * {@code evaluate()} and {@code predict()}) on a synthetic engine, with core's {@link CallbackHandler},
+ * {@link DefaultFlowCallback}, {@link TrainerState} and {@link TrainerControl}: flags, logging,
+ * evaluation and save schedules, the loss bookkeeping ({@code nonfinite_losses} included) and the
+ * final metrics are those of a real run of the same shape (a test of this kit compares the two). What a
+ * model would compute is synthetic: the training loss and gradient norm follow {@link Curve}s, the
+ * learning rate follows the real schedule of the arguments, evaluation metrics come from a {@link
+ * MetricsFunction}, and time moves only by {@code seconds per step} for each optimizer step and {@code
+ * seconds per eval batch} for each evaluation batch, so every logged value is deterministic.
  *
  * <pre>{@code
  * TrainingArguments args = TrainingArguments.builder().outputDir(tempDir).loggingSteps(2)
@@ -42,12 +45,14 @@ import org.trainer4j.core.metrics.MetricRows;
  * List<String> seen = driver.recorder().trace();         // e.g. "onLog@2[loss, grad_norm, ...]"
  * }</pre>
  *
- * <p>What differs from a real run: {@link CallbackContext} carries the logged row and the metrics but no
- * model, optimizer, scheduler or data loaders; a save creates {@code output_dir/checkpoint-<step>/} with
- * {@code trainer_state.json} and {@code training_args.json} only (no model or optimizer files; see
- * {@link Builder#writeCheckpoints(boolean)}); there is no resume, and existing checkpoints are neither
- * refused nor deleted; nothing is printed (no progress bar). A provider whose {@code create} throws makes
- * {@link Builder#build()} throw rather than being skipped, so the test sees it.
+ * <p>What differs from a real run: {@link CallbackContext} carries no model and no optimizer (it has
+ * the scheduler, the data loaders over example indices, and the logged row and metrics); a save writes
+ * the checkpoint folder as the Trainer does, with the synthetic engine's weights and optimizer files
+ * empty (see {@link Builder#writeCheckpoints(boolean)}); {@code train_runtime} covers the evaluations
+ * during training, as in the Trainer; nothing is printed (no progress bar). As in the Trainer, an {@code
+ * output_dir} that already holds checkpoints is refused unless {@code overwrite_output_dir} is set. A
+ * provider whose {@code create} throws makes {@link Builder#build()} throw rather than being skipped,
+ * so the test sees it.
  *
  * <p>Not thread-safe: one test thread drives it, as one training thread drives a Trainer.
  */
@@ -55,15 +60,15 @@ public final class CallbackDriver implements AutoCloseable {
   private final TrainingArguments args;
   private final RunShape shape;
   private final CallbackHandler handler = new CallbackHandler();
-  private final TrainerControl control = new TrainerControl();
   private final EventRecorder recorder = new EventRecorder();
-  private TrainerState state;
+  private final Session session;
+  private MetricsFunction metrics;
   private boolean closed;
 
   private CallbackDriver(Builder b) {
     this.args = b.args;
     this.shape = new RunShape(b);
-    this.state = shape.newState();
+    this.metrics = shape.evalMetrics();
     handler.add(new DefaultFlowCallback(), CallbackRole.FLOW);
     if (b.discoverIntegrations) {
       for (Integrations.Selection selection : Integrations.select(args.reportTo(), b.classLoader)) {
@@ -74,7 +79,16 @@ public final class CallbackDriver implements AutoCloseable {
     b.integrations.forEach(c -> handler.add(c, CallbackRole.INTEGRATION));
     b.callbacks.forEach(handler::add);
     handler.add(recorder, CallbackRole.CONSOLE);
-    fire(Event.ON_INIT_END, CallbackContext.empty());
+    SyntheticClock clock = new SyntheticClock();
+    Session[] self = new Session[1];
+    SyntheticEngine engine = new SyntheticEngine(shape, clock, () -> self[0].state().globalStep());
+    this.session = new Session(new Session.Setup(args, handler, engine,
+        shape.trainExamples() == 0 ? null : new SyntheticDataset(shape.trainExamples()),
+        shape.evalExamples() == 0 ? null : new SyntheticDataset(shape.evalExamples()),
+        prediction -> metrics.compute(self[0].state()), null, 0, clock, shape::newState, null, null, null, true,
+        shape.writeCheckpoints()));
+    self[0] = session;
+    session.fire(Event.ON_INIT_END);
   }
 
   /** A builder for a run with these arguments. */
@@ -83,8 +97,9 @@ public final class CallbackDriver implements AutoCloseable {
   }
 
   /**
-   * Runs training from step 0 as {@code Trainer.train()} does, from {@code onTrainBegin} to {@code
-   * onTrainEnd}, with evaluations and saves where the arguments and the callbacks' flags ask for them.
+   * Runs training as {@code Trainer.train()} does, through the Trainer's own loop: from {@code
+   * onTrainBegin} to {@code onTrainEnd}, with evaluations and saves where the arguments and the
+   * callbacks' flags ask for them, resuming when {@code resume_from_checkpoint} names a checkpoint.
    *
    * @return the step reached, the mean training loss and the final metrics ({@code train_runtime}, ...)
    * @throws IllegalStateException when no train examples were given, or an evaluation is due and no
@@ -93,8 +108,8 @@ public final class CallbackDriver implements AutoCloseable {
    *     Builder#callbacks} throws
    */
   public TrainOutput train() {
-    state = shape.newState();
-    return new SimulatedTraining(this, shape).execute();
+    shape.trainBatches(); // says what to give when there are no examples
+    return session.train();
   }
 
   /**
@@ -120,11 +135,9 @@ public final class CallbackDriver implements AutoCloseable {
   }
 
   private Map<String, Object> evaluate(MetricsFunction computed, String prefix) {
-    Map<String, Object> metrics = runPrediction(computed, prefix, shape.evalExamples(), shape.evalBatches(),
-        "evaluate", "evalExamples(n)");
-    Map<String, Object> logged = log(metrics);
-    fire(Event.ON_EVALUATE, CallbackContext.empty().withMetrics(logged));
-    return logged;
+    MetricRows.checkPrefix(prefix);
+    requireExamples(shape.evalExamples(), "evaluate", "evalExamples(n)");
+    return withMetrics(computed, () -> session.evaluate(new SyntheticDataset(shape.evalExamples()), List.of(), prefix));
   }
 
   /**
@@ -143,25 +156,26 @@ public final class CallbackDriver implements AutoCloseable {
   }
 
   private Map<String, Object> predict(MetricsFunction computed) {
-    Map<String, Object> metrics = runPrediction(computed, "test", shape.testExamples(), shape.testBatches(),
-        "predict", "testExamples(n) or .evalExamples(n)");
-    fire(Event.ON_PREDICT, CallbackContext.empty().withMetrics(metrics));
-    return metrics;
+    requireExamples(shape.testExamples(), "predict", "testExamples(n) or .evalExamples(n)");
+    return withMetrics(computed,
+        () -> session.predict(new SyntheticDataset(shape.testExamples()), List.of(), "test").metrics());
   }
 
-  /** One {@code onPredictionStep} per batch, then the metrics, as the Trainer's prediction loop. */
-  private Map<String, Object> runPrediction(MetricsFunction computed, String prefix, int examples, int batches,
-      String operation, String howToGiveExamples) {
-    MetricRows.checkPrefix(prefix);
-    if (batches == 0) {
+  private Map<String, Object> withMetrics(MetricsFunction computed, java.util.function.Supplier<Map<String, Object>> run) {
+    MetricsFunction before = metrics;
+    metrics = computed;
+    try {
+      return run.get();
+    } finally {
+      metrics = before;
+    }
+  }
+
+  private void requireExamples(int examples, String operation, String howToGiveExamples) {
+    if (examples == 0) {
       throw new IllegalStateException(operation + "() needs examples to run over: give them to"
           + " CallbackDriver.builder(args)." + howToGiveExamples);
     }
-    for (int i = 0; i < batches; i++) {
-      fire(Event.ON_PREDICTION_STEP, CallbackContext.empty());
-    }
-    return SyntheticMetrics.of(computed.compute(state), shape.evalLoss().at(state.globalStep()), prefix,
-        examples, batches, shape.secondsPerEvalBatch());
   }
 
   /**
@@ -171,9 +185,7 @@ public final class CallbackDriver implements AutoCloseable {
    * @return the row as logged (with {@code epoch})
    */
   public Map<String, Object> log(Map<String, ?> logs) {
-    Map<String, Object> row = state.recordLog(logs);
-    fire(Event.ON_LOG, CallbackContext.empty().withLogs(row));
-    return row;
+    return session.log(logs);
   }
 
   /**
@@ -219,12 +231,12 @@ public final class CallbackDriver implements AutoCloseable {
 
   /** The state as the callbacks see it now (a new one from each {@link #train()}, as in the Trainer). */
   public TrainerState state() {
-    return state;
+    return session.state();
   }
 
   /** The flags as the callbacks left them. */
   public TrainerControl control() {
-    return control;
+    return session.control();
   }
 
   /** What every event carried, in order; it sits last in the handler, so it sees what the others did. */
@@ -235,10 +247,6 @@ public final class CallbackDriver implements AutoCloseable {
   /** The handler with the callbacks in calling order (the flow callback first, the recorder last). */
   public CallbackHandler callbackHandler() {
     return handler;
-  }
-
-  void fire(Event event, CallbackContext context) {
-    handler.fire(event, args, state, control, context);
   }
 
   /** Builds a {@link CallbackDriver}; only the arguments are required. */

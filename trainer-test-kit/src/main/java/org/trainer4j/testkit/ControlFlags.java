@@ -1,6 +1,6 @@
 package org.trainer4j.testkit;
 
-import org.trainer4j.core.TrainerControl;
+import org.trainer4j.core.state.TrainerControl;
 
 /** The {@link TrainerControl} flags at one moment, as a value. */
 public record ControlFlags(boolean shouldTrainingStop, boolean shouldEpochStop, boolean shouldSave,

@@ -3,7 +3,7 @@ package org.trainer4j.testkit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.trainer4j.core.TrainerState;
+import org.trainer4j.core.state.TrainerState;
 
 /**
  * Stands in for {@code computeMetrics} in a run without a model: returns the metrics of one evaluation

@@ -1,8 +1,7 @@
 package org.trainer4j.testkit;
 
-import java.util.Locale;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.core.args.TrainingArguments;
 
 /** The size of a simulated run and its synthetic values, fixed when the driver is built. */
 final class RunShape {
@@ -38,13 +37,11 @@ final class RunShape {
     this.localProcessZero = b.localProcessZero;
   }
 
-  /**
-   * A fresh state for this process. TrainerState has no setters for the process flags, so they go
-   * through its {@code trainer_state.json} form, which has them.
-   */
-  TrainerState newState() {
-    return TrainerState.fromJson(String.format(Locale.ROOT,
-        "{\"is_world_process_zero\": %b, \"is_local_process_zero\": %b}", worldProcessZero, localProcessZero));
+  /** A fresh state for this process, with its process flags. */
+  TrainerState.Writer newState() {
+    TrainerState.Writer state = TrainerState.Writer.create();
+    state.setProcessZero(localProcessZero, worldProcessZero);
+    return state;
   }
 
   /** Batches per training epoch, as the Trainer's data loader counts them. */

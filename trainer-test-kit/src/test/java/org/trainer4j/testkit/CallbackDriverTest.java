@@ -14,16 +14,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainer4j.core.TrainOutput;
-import org.trainer4j.core.TrainerControl;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.metrics.TrainOutput;
+import org.trainer4j.core.state.TrainerControl;
+import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.callback.CallbackException;
 import org.trainer4j.core.callback.EarlyStoppingCallback;
 import org.trainer4j.core.callback.Event;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.checkpoint.Checkpoints;
+import org.trainer4j.core.checkpoint.Safetensors;
 
 /** What the driver logs, evaluates, saves and reports, with values a test can predict. */
 class CallbackDriverTest {
@@ -102,7 +103,7 @@ class CallbackDriverTest {
   }
 
   @Test
-  void savesLeaveTrainerStateWithCallbackStatesButNoModelFiles() throws IOException {
+  void savesWriteWholeCheckpointsWithCallbackStatesAndSyntheticWeights() throws IOException {
     TrainingArguments args = args().saveStrategy("steps").saveSteps(2).evalStrategy("steps").evalSteps(2)
         .metricForBestModel("loss").build();
     CallbackDriver driver = CallbackDriver.builder(args).trainExamples(8).evalExamples(4)
@@ -117,8 +118,39 @@ class CallbackDriverTest {
     assertEquals(0.25, saved.bestMetric().orElseThrow());
     assertEquals(second.toString(), saved.bestModelCheckpoint().orElseThrow());
     assertEquals(args.toJson(), Files.readString(second.resolve(Checkpoints.TRAINING_ARGS)));
-    assertFalse(Files.exists(second.resolve(Checkpoints.MODEL)));
+    for (String file : Checkpoints.FULL) {
+      assertTrue(Files.isRegularFile(second.resolve(file)), file); // the real loop's checkpoint, every file
+    }
+    assertTrue(Safetensors.read(second.resolve(Checkpoints.MODEL)).isEmpty()); // a synthetic engine has no weights
     assertTrue(Files.isDirectory(dir.resolve("checkpoint-2")));
+  }
+
+  @Test
+  void aResumeSkipsWhatTheCheckpointHoldsAndContinuesItsLossSums() {
+    TrainingArguments.Builder base = args().numTrainEpochs(3).loggingSteps(4).saveStrategy("steps").saveSteps(2);
+    CallbackDriver whole = CallbackDriver.builder(base.build()).trainExamples(8).trainLoss(step -> step).build();
+    TrainOutput uninterrupted = whole.train();
+    CallbackDriver resumed = CallbackDriver.builder(base.overwriteOutputDir(false)
+        .resumeFromCheckpoint(dir.resolve("checkpoint-2").toString()).build()).trainExamples(8)
+        .trainLoss(step -> step).build();
+    TrainOutput out = resumed.train();
+
+    // The real loop's resume: steps 3..6 only, the log at step 4 averages steps 1..4 as the whole run's.
+    assertEquals(List.of("onStepEnd@3", "onStepEnd@4", "onStepEnd@5", "onStepEnd@6"),
+        resumed.recorder().trace(Event.ON_STEP_END));
+    assertEquals(whole.state().logHistory().get(0).get("loss"), resumed.state().logHistory().get(0).get("loss"));
+    assertEquals(uninterrupted.trainingLoss(), out.trainingLoss());
+  }
+
+  @Test
+  void nonFiniteLossesAreLeftOutAndCountedAsInTheTrainer() {
+    CallbackDriver driver = CallbackDriver.builder(args().loggingSteps(2).build()).trainExamples(8)
+        .trainLoss(step -> step == 2 ? Double.NaN : step).build();
+    driver.train();
+
+    Map<String, Object> first = driver.recorder().logs().get(0);
+    assertEquals(1.0, first.get("loss")); // step 2's NaN counts as the running mean (HF's rule)
+    assertEquals(1, first.get("nonfinite_losses"));
   }
 
   @Test

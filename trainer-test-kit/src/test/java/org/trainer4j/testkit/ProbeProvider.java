@@ -2,9 +2,9 @@ package org.trainer4j.testkit;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.trainer4j.core.TrainerControl;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.state.TrainerControl;
+import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.callback.LogKeys;
 import org.trainer4j.core.callback.TrainerCallback;

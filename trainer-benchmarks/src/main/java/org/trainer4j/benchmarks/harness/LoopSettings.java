@@ -1,7 +1,7 @@
 package org.trainer4j.benchmarks.harness;
 
 import java.nio.file.Path;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 
 /**
  * What both loops of the loop-overhead benchmark share: steps, batch size, how often a loss is

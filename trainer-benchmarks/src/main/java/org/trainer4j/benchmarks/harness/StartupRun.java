@@ -5,9 +5,9 @@ import ai.djl.engine.Engine;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import org.trainer4j.core.Trainer;
-import org.trainer4j.core.TrainerControl;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.state.TrainerControl;
+import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.callback.TrainerCallback;
 

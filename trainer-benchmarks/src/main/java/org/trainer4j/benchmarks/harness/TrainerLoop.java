@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.trainer4j.core.Trainer;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.console.PrinterCallback;
 import org.trainer4j.tensorboard.TensorBoardCallback;

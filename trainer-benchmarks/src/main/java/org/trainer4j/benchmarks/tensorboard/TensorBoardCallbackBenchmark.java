@@ -17,9 +17,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.trainer4j.core.TrainerControl;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.state.TrainerControl;
+import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.checkpoint.Checkpoints;
 import org.trainer4j.tensorboard.TensorBoardCallback;
@@ -38,7 +38,7 @@ public class TensorBoardCallbackBenchmark {
   public static class Run {
     Path dir;
     TrainingArguments args;
-    TrainerState state;
+    TrainerState.Writer state; // this benchmark plays the training loop, which moves the step
     TrainerControl control;
     TensorBoardCallback callback;
     CallbackContext row;
@@ -47,10 +47,10 @@ public class TensorBoardCallbackBenchmark {
     public void begin() throws IOException {
       dir = Files.createTempDirectory("tb-bench");
       args = TrainingArguments.builder().outputDir(dir).loggingDir(dir.resolve("run")).build();
-      state = new TrainerState();
+      state = TrainerState.Writer.create();
       control = new TrainerControl();
       callback = new TensorBoardCallback();
-      callback.onTrainBegin(args, state, control, CallbackContext.empty());
+      callback.onTrainBegin(args, state.state(), control, CallbackContext.empty());
       Map<String, Object> logs = new LinkedHashMap<>();
       logs.put("loss", 0.6931);
       logs.put("grad_norm", 1.25);
@@ -67,7 +67,7 @@ public class TensorBoardCallbackBenchmark {
 
     @TearDown(Level.Iteration)
     public void end() {
-      callback.onTrainEnd(args, state, control, CallbackContext.empty());
+      callback.onTrainEnd(args, state.state(), control, CallbackContext.empty());
       Checkpoints.deleteTree(dir);
     }
   }
@@ -79,7 +79,7 @@ public class TensorBoardCallbackBenchmark {
    */
   @Benchmark
   public void onLogBackToBack(Run run) {
-    run.state.setGlobalStep(run.state.globalStep() + 1);
-    run.callback.onLog(run.args, run.state, run.control, run.row);
+    run.state.setGlobalStep(run.state.state().globalStep() + 1);
+    run.callback.onLog(run.args, run.state.state(), run.control, run.row);
   }
 }

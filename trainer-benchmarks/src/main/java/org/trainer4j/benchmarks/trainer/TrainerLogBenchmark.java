@@ -28,9 +28,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.trainer4j.core.Trainer;
-import org.trainer4j.core.TrainerControl;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.state.TrainerControl;
+import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.checkpoint.Checkpoints;
 import org.trainer4j.core.console.PrinterCallback;
@@ -45,7 +45,7 @@ import org.trainer4j.wandb.WandbSettings;
  * {@code onLog} to every callback; the integrations hand the row to their writer threads. Target: at
  * most 2 µs on average.
  *
- * <p>Each invocation logs a burst of {@link #BURST} rows, one step apart. The burst is short enough
+ * <p>Each invocation logs a burst of {@link #BURST} rows (all at step 0: only the loop moves the step). The burst is short enough
  * that neither writer thread is woken during it (TensorBoard wakes its writer every 512 events, W&B at
  * half a queue), and between invocations (untimed) both writers empty their queues: every row meets
  * idle writers, as a training run's rows do, which come one per step. A new Trainer every {@link
@@ -75,7 +75,6 @@ public class TrainerLogBenchmark {
   private TensorBoardCallback tensorboard;
   private WandbCallback wandb;
   private Trainer trainer;
-  private int step;
   private int bursts;
   private final Map<String, Object> row = new LinkedHashMap<>();
 
@@ -105,7 +104,7 @@ public class TrainerLogBenchmark {
     wandb.onTrainBegin(args, new TrainerState(), new TrainerControl(), CallbackContext.empty());
   }
 
-  /** Untimed: now and then a fresh Trainer (empty log_history) at the next step; always idle writers. */
+  /** Untimed: now and then a fresh Trainer (empty log_history); always idle writers. */
   @Setup(Level.Invocation)
   public void freshTrainerIdleWriters() throws InterruptedException {
     if (bursts++ % BURSTS_PER_TRAINER == 0) {
@@ -114,7 +113,6 @@ public class TrainerLogBenchmark {
       if (console.equals("null-stream")) {
         trainer.addCallback(new PrinterCallback(new PrintStream(OutputStream.nullOutputStream())));
       }
-      trainer.state().setGlobalStep(step);
     }
     tensorboard.writer().ifPresent(w -> w.flush());
     while (wandb.run().orElseThrow().backlog() > 0) {
@@ -125,9 +123,9 @@ public class TrainerLogBenchmark {
   @Benchmark
   @OperationsPerInvocation(BURST)
   public void log10Keys() {
-    TrainerState state = trainer.state();
+    // Rows at step 0: only the training loop can move the global step (TrainerState.Writer); the step is
+    // a number in the row and costs the same at any value.
     for (int i = 0; i < BURST; i++) {
-      state.setGlobalStep(++step);
       trainer.log(row);
     }
   }

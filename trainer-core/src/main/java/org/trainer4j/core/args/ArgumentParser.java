@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.trainer4j.core.TrainingArguments;
 import org.trainer4j.core.json.PyJson;
 
 /**

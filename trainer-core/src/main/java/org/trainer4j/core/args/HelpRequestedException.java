@@ -1,7 +1,7 @@
 package org.trainer4j.core.args;
 
 /**
- * Thrown by {@link org.trainer4j.core.TrainingArguments#parse(String...)} when the command line asks
+ * Thrown by {@link org.trainer4j.core.args.TrainingArguments#parse(String...)} when the command line asks
  * for {@code --help}: the message is the option list ({@link ArgumentParser#help()}), to print before
  * exiting, as Python's argparse does.
  */

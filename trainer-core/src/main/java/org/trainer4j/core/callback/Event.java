@@ -1,8 +1,8 @@
 package org.trainer4j.core.callback;
 
-import org.trainer4j.core.TrainerControl;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.state.TrainerControl;
+import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.core.args.TrainingArguments;
 
 /** The events of {@link TrainerCallback}, each knowing how to call its method. */
 public enum Event {

@@ -1,6 +1,6 @@
 package org.trainer4j.core.callback;
 
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 
 /**
  * Makes an integration available to {@code report_to}. List the implementation in {@code

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.OptimArgs;
+import org.trainer4j.core.args.TrainingArguments;
 
 /**
  * Builds the optimizer and learning-rate schedule that {@code optim} and {@code lr_scheduler_type}
@@ -48,7 +49,7 @@ public final class Optimizers {
    *     the keys it has), or a bad value
    */
   public static Optimizer create(TrainingArguments args, List<NamedParameter> parameters) {
-    Map<String, String> given = KeywordArguments.parsePairs(args.optimArgs().orElse(""));
+    Map<String, String> given = OptimArgs.parse(args.optimArgs().orElse(""));
     double wd = args.weightDecay();
     return switch (args.optim()) {
       case ADAMW_TORCH -> {
@@ -92,16 +93,6 @@ public final class Optimizers {
    */
   public static LrScheduler schedule(TrainingArguments args, int totalSteps) {
     return Schedules.create(args, totalSteps);
-  }
-
-  /**
-   * Checks the form of an {@code optim_args} string ({@code key=value} pairs separated by commas); the
-   * keys each optimizer takes are checked when it is created.
-   *
-   * @throws IllegalArgumentException naming the bad pair
-   */
-  public static void checkOptimArgsFormat(String optimArgs) {
-    KeywordArguments.parsePairs(optimArgs);
   }
 
   /** {@code warmup_steps} when set, else {@code ceil(warmup_ratio * total)}, as HF's {@code get_warmup_steps}. */

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainer4j.core.TrainingArguments;
 
 /** The command line as HF's {@code HfArgumentParser} reads it, and {@code --help}. */
 class ArgumentParserTest {

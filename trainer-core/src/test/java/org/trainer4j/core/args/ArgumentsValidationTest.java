@@ -8,7 +8,6 @@ import static org.trainer4j.core.args.TrainingArgumentsTest.assertMessage;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.trainer4j.core.TrainingArguments;
 
 /**
  * The checks of HF's {@code TrainingArguments.__post_init__} (and those PyTorch and the Trainer make

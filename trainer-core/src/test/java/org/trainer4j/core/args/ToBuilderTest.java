@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.trainer4j.core.TrainingArguments;
 
 /**
  * {@code toBuilder()} carries the options as given, never the values {@code build()} derived from them:

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.trainer4j.core.TrainingArguments;
 import org.trainer4j.core.json.PyJson;
 
 /** Defaults (HF 4.50's), the builder, derived values and the JSON round trip of {@link TrainingArguments}. */

@@ -10,11 +10,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainer4j.core.Fixtures;
-import org.trainer4j.core.TrainOutput;
+import org.trainer4j.core.metrics.TrainOutput;
 import org.trainer4j.core.Trainer;
-import org.trainer4j.core.TrainerControl;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.state.TrainerControl;
+import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.core.args.TrainingArguments;
 
 class CallbackFailureTest {
   @TempDir Path dir;

@@ -1,9 +1,9 @@
 package org.trainer4j.core.callback;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import org.trainer4j.core.TrainerControl;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.state.TrainerControl;
+import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.core.args.TrainingArguments;
 
 /**
  * A test integration that throws in every onLog when the run is named "fail-integration", and cannot

@@ -2,9 +2,9 @@ package org.trainer4j.core.callback;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.trainer4j.core.TrainerControl;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.state.TrainerControl;
+import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.core.args.TrainingArguments;
 
 /** A test integration, registered in META-INF/services: records what it logged, by rewritten key. */
 public final class RecordingProvider implements TrainerCallbackProvider {

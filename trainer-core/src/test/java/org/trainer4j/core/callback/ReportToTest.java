@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trainer4j.core.Fixtures;
 import org.trainer4j.core.StandardError;
 import org.trainer4j.core.Trainer;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 
 /** report_to against the providers this test module puts on the class path (recording, failing). */
 class ReportToTest {

@@ -18,10 +18,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainer4j.core.Fixtures;
-import org.trainer4j.core.TrainOutput;
+import org.trainer4j.core.metrics.TrainOutput;
 import org.trainer4j.core.Trainer;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.EarlyStoppingCallback;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.metrics.Metrics;
@@ -176,7 +176,7 @@ class CheckpointTest {
     List<List<String>> afterEachSave = new java.util.ArrayList<>();
     TrainerCallback lister = new TrainerCallback() {
       @Override
-      public void onSave(TrainingArguments args, TrainerState state, org.trainer4j.core.TrainerControl control,
+      public void onSave(TrainingArguments args, TrainerState state, org.trainer4j.core.state.TrainerControl control,
           org.trainer4j.core.callback.CallbackContext context) {
         try {
           afterEachSave.add(names(dir));

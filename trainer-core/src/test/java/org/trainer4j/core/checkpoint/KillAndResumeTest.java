@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainer4j.core.TrainerState;
+import org.trainer4j.core.state.TrainerState;
 
 /**
  * Kills a training JVM ({@link ResumeChild}) with SIGKILL at every phase of a save (temporary folder

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainer4j.core.Fixtures;
 import org.trainer4j.core.Trainer;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.metrics.Metrics;
 
 /** A DJL RandomAccessDataset works as well as a list and a collator. */

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trainer4j.core.EventRecorder;
 import org.trainer4j.core.Fixtures;
 import org.trainer4j.core.Trainer;
-import org.trainer4j.core.TrainerControl;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.state.TrainerControl;
+import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.core.callback.TrainerCallback;
 

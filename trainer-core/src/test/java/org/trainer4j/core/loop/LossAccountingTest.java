@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainer4j.core.Fixtures;
 import org.trainer4j.core.Trainer;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 
 /** Gradient accumulation equals the large batch; NaN/Inf losses are filtered and reported, as HF. */
 class LossAccountingTest {

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainer4j.core.EventRecorder;
 import org.trainer4j.core.Fixtures;
-import org.trainer4j.core.PredictionOutput;
+import org.trainer4j.core.metrics.PredictionOutput;
 import org.trainer4j.core.Trainer;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.RecordingProvider;
 import org.trainer4j.core.metrics.Metrics;
 

@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 
 /** What users see when they configure optim, optim_args, lr_scheduler_type and lr_scheduler_kwargs. */
 class OptimizersTest {

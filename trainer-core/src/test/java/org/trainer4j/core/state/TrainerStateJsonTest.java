@@ -21,10 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.trainer4j.core.TrainerControl;
-import org.trainer4j.core.TrainerState;
 import org.trainer4j.core.callback.EarlyStoppingCallback;
-import org.trainer4j.core.callback.ExportableState;
 import org.trainer4j.core.json.PyJson;
 
 /**

@@ -1,6 +1,6 @@
 package org.example.trainer4j.csv;
 
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.callback.TrainerCallbackProvider;
 

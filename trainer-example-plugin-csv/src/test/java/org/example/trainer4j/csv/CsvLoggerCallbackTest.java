@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainer4j.core.TrainerControl;
-import org.trainer4j.core.TrainerState;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.state.TrainerControl;
+import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.CallbackContext;
 import org.trainer4j.testkit.CallbackDriver;
 
@@ -116,12 +116,12 @@ class CsvLoggerCallbackTest {
   void aResumedRunKeepsTheRowsUpToItsCheckpoint() throws IOException {
     Files.writeString(csv(), "step,epoch,train/loss\n2,0.5,0.9\n4,1.0,0.8\n6,1.5,0.7\n");
     CsvLoggerCallback csv = new CsvLoggerCallback(csv());
-    TrainerState resumed = TrainerState.fromJson("{\"global_step\": 4, \"epoch\": 1.0}");
+    TrainerState.Writer resumed = TrainerState.Writer.parse("{\"global_step\": 4, \"epoch\": 1.0}");
     TrainingArguments args = args().build();
-    csv.onTrainBegin(args, resumed, new TrainerControl(), CallbackContext.empty());
-    resumed.setGlobalStep(6);
+    csv.onTrainBegin(args, resumed.state(), new TrainerControl(), CallbackContext.empty());
+    resumed.setGlobalStep(6); // as the loop moves on
     resumed.setEpoch(1.5);
-    csv.onLog(args, resumed, new TrainerControl(), CallbackContext.empty().withLogs(orderedMap("loss", 0.65,
+    csv.onLog(args, resumed.state(), new TrainerControl(), CallbackContext.empty().withLogs(orderedMap("loss", 0.65,
         "epoch", 1.5)));
     csv.close();
     assertEquals(List.of("step,epoch,train/loss", "2,0.5,0.9", "4,1.0,0.8", "6,1.5,0.65"), Files.readAllLines(csv()));

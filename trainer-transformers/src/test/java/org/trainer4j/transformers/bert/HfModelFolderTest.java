@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainer4j.core.Trainer;
-import org.trainer4j.core.TrainingArguments;
+import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.checkpoint.Safetensors;
 import org.trainer4j.core.data.Batch;
 import org.trainer4j.transformers.JsonFiles;
