@@ -101,7 +101,10 @@ public final class Trainer implements AutoCloseable {
     callbacks.add(new DefaultFlowCallback(), CallbackRole.FLOW);
     List<Integrations.Selection> integrations = new ArrayList<>(); // those that started
     List<String> integrationsOff = new ArrayList<>();
-    for (Integrations.Selection selection : Integrations.select(args.reportTo(), b.classLoader)) {
+    // Only world process zero reports (HF's integrations return early elsewhere).
+    List<Integrations.Selection> selected = engine.isWorldProcessZero()
+        ? Integrations.select(args.reportTo(), b.classLoader) : List.of();
+    for (Integrations.Selection selection : selected) {
       try {
         callbacks.add(selection.provider().create(args), CallbackRole.INTEGRATION);
         integrations.add(selection);

@@ -1,6 +1,7 @@
 package org.trainer4j.distributed;
 
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 
 /**
  * The exchanges data-parallel training needs between its workers, each a blocking collective call that
@@ -19,12 +20,28 @@ public interface Collective extends AutoCloseable {
   int worldSize();
 
   /**
-   * Replaces the float32 values of this buffer, from index 0 to its limit, by their mean over all workers:
-   * the gradients of every parameter in one call.
+   * Replaces the float32 values of this buffer, from index 0 to its limit, by their sums over all workers.
    *
    * @param values a direct buffer in native byte order, the same length on every worker
    */
-  void allReduceMean(ByteBuffer values);
+  void allReduceSum(ByteBuffer values);
+
+  /**
+   * Replaces the float32 values of this buffer by their mean over all workers: the gradients of every
+   * parameter in one call.
+   *
+   * @param values a direct buffer in native byte order, the same length on every worker
+   */
+  default void allReduceMean(ByteBuffer values) {
+    allReduceSum(values);
+    if (worldSize() > 1) {
+      float scale = 1f / worldSize();
+      FloatBuffer floats = values.asFloatBuffer();
+      for (int i = 0, n = values.limit() / Float.BYTES; i < n; i++) {
+        floats.put(i, floats.get(i) * scale);
+      }
+    }
+  }
 
   /** The element-wise sums over all workers (losses, example counts, squared norms). */
   double[] allReduceSum(double... values);
@@ -64,8 +81,8 @@ public interface Collective extends AutoCloseable {
     }
 
     @Override
-    public void allReduceMean(ByteBuffer values) {
-      // The mean over one worker is its own values.
+    public void allReduceSum(ByteBuffer values) {
+      // The sum over one worker is its own values.
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -93,17 +92,11 @@ public final class XgboostCollective implements Collective {
   }
 
   @Override
-  public void allReduceMean(ByteBuffer values) {
+  public void allReduceSum(ByteBuffer values) {
     if (!values.isDirect() || values.order() != ByteOrder.nativeOrder()) {
-      throw new IllegalArgumentException("allReduceMean needs a direct buffer in native byte order");
+      throw new IllegalArgumentException("the all-reduce needs a direct buffer in native byte order");
     }
-    int count = values.limit() / Float.BYTES;
-    allReduce(values, count, Communicator.DataType.FLOAT32, Communicator.OpType.SUM);
-    float scale = 1f / worldSize();
-    FloatBuffer floats = values.asFloatBuffer();
-    for (int i = 0; i < count; i++) {
-      floats.put(i, floats.get(i) * scale);
-    }
+    allReduce(values, values.limit() / Float.BYTES, Communicator.DataType.FLOAT32, Communicator.OpType.SUM);
   }
 
   @Override
