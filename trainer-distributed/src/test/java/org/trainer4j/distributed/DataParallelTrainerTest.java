@@ -51,6 +51,11 @@ class DataParallelTrainerTest {
     // train_samples_per_second counts every worker's examples: 6 steps x 64.
     JsonNode summary = last(zero.get("log_history"));
     assertTrue(summary.has("train_samples_per_second"), summary.toString());
+    // Only process zero reported: one TensorBoard event file, as for one worker.
+    assertTrue(zero.get("reports_to_tensorboard").asBoolean());
+    assertFalse(first.get("reports_to_tensorboard").asBoolean());
+    assertEquals(1, eventFiles(one), "event files of the single run");
+    assertEquals(1, eventFiles(two), "event files of the two workers");
     // Only process zero wrote checkpoints; they are those of the single run's steps.
     assertTrue(Files.isDirectory(two.resolve("checkpoint-3")) && Files.isDirectory(two.resolve("checkpoint-6")));
 
@@ -143,6 +148,12 @@ class DataParallelTrainerTest {
   private static void assertClose(double expected, double actual, String what) {
     double tolerance = RELATIVE * Math.max(Math.abs(expected), 1e-3);
     assertEquals(expected, actual, tolerance, what);
+  }
+
+  private static long eventFiles(Path out) throws IOException {
+    try (var paths = Files.walk(out)) {
+      return paths.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents")).count();
+    }
   }
 
   private static Path copyOf(Path from, Path to) throws IOException {

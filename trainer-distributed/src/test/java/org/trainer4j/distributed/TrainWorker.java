@@ -24,11 +24,12 @@ import org.trainer4j.core.data.DataCollator;
 import org.trainer4j.core.data.TrainerDataset;
 import org.trainer4j.core.state.TrainerControl;
 import org.trainer4j.core.state.TrainerState;
+import org.trainer4j.tensorboard.TensorBoardCallback;
 
 /**
  * A data-parallel training job for the tests, one worker per JVM: a 4 → 8 → 2 MLP on 256 synthetic
  * examples, 6 optimizer steps of AdamW with a linear schedule, a checkpoint every 3 steps and an
- * evaluation on 40 examples every 3. Each worker writes {@code result-rank<r>.json} (its log history and
+ * evaluation on 40 examples every 3, reported to TensorBoard. Each worker writes {@code result-rank<r>.json} (its log history and
  * final weights) to the output folder.
  *
  * <p>Arguments: {@code --output_dir} and the output folder (where the launcher looks for checkpoints), per-device batch size, resume ({@code none}, {@code true} or a folder),
@@ -47,7 +48,7 @@ public final class TrainWorker {
     WorkerEnvironment env = WorkerEnvironment.from(System.getenv());
     TrainingArguments.Builder builder = TrainingArguments.builder().outputDir(output.toString())
         .perDeviceTrainBatchSize(batch).perDeviceEvalBatchSize(8).maxSteps(STEPS).learningRate(0.05)
-        .loggingSteps(1).saveSteps(3).evalStrategy("steps").evalSteps(3).seed(7).reportTo("none")
+        .loggingSteps(1).saveSteps(3).evalStrategy("steps").evalSteps(3).seed(7).reportTo("tensorboard")
         .maxGradNorm(1.0);
     if (!resume.equals("none")) {
       builder.resumeFromCheckpoint(resume);
@@ -66,11 +67,13 @@ public final class TrainWorker {
         trainer.callbacks(List.of(new KillAtStep(killAt)));
       }
       try (Trainer t = trainer.build()) {
+        boolean reports = t.callbackHandler().callbacks().stream().anyMatch(c -> c instanceof TensorBoardCallback);
         t.train();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("log_history", t.state().logHistory());
         result.put("is_world_process_zero", t.state().isWorldProcessZero());
         result.put("is_local_process_zero", t.state().isLocalProcessZero());
+        result.put("reports_to_tensorboard", reports);
         result.put("train_batch_size", t.state().trainBatchSize().orElse(-1));
         Map<String, float[]> weights = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
