@@ -46,6 +46,7 @@ public final class DataParallelEngine implements TrainingEngine {
   private List<NamedParameter> parameters = List.of();
   private ByteBuffer gradients;
   private boolean weightsShared;
+  private long exchangeNanos;
 
   /**
    * @param delegate the engine of this worker's replica (a {@link DjlEngine} of {@code model})
@@ -195,12 +196,25 @@ public final class DataParallelEngine implements TrainingEngine {
     return out;
   }
 
+  /**
+   * Seconds this worker has spent averaging gradients so far: packing, the all-reduce (which includes
+   * waiting for the slowest worker) and copying back.
+   */
+  public double exchangeSeconds() {
+    return exchangeNanos / 1e9;
+  }
+
   private void averageGradients() {
+    if (worldSize() == 1) {
+      return; // the mean over one worker is its own gradients
+    }
+    long start = System.nanoTime();
     List<NDArray> arrays = new ArrayList<>(parameters.size());
     for (NamedParameter p : parameters) {
       arrays.add(p.array());
     }
     gradients = exchange(arrays, gradients, true, buffer -> collective.allReduceMean(buffer));
+    exchangeNanos += System.nanoTime() - start;
   }
 
   /** Process zero's weights everywhere: a sum in which every other worker adds zeros, so exact. */

@@ -102,30 +102,37 @@ public final class Launcher {
    * @return 0 when every worker succeeded, else the exit code of the first worker that failed
    */
   public static int run(Job job, PrintStream out, PrintStream err) {
-    try (Tracker tracker = Tracker.start(job.processes(), "127.0.0.1", job.timeoutSeconds())) {
-      List<Process> workers = new ArrayList<>();
+    // One worker exchanges nothing: no tracker to meet at.
+    Tracker tracker = job.processes() > 1 ? Tracker.start(job.processes(), "127.0.0.1", job.timeoutSeconds()) : null;
+    List<Process> workers = new ArrayList<>();
+    try {
       List<Thread> streams = new ArrayList<>();
-      try {
-        for (int rank = 0; rank < job.processes(); rank++) {
-          WorkerEnvironment env = new WorkerEnvironment(rank, job.processes(), rank, job.processes(), tracker.host(),
-              tracker.port(), job.timeoutSeconds());
-          Process p = start(job, env);
-          workers.add(p);
-          streams.add(stream(p.getInputStream(), "[rank " + rank + "] ", out));
-          streams.add(stream(p.getErrorStream(), "[rank " + rank + "] ", err));
-        }
-        int failed = awaitFirstFailure(workers);
-        if (failed < 0) {
-          joinAll(streams);
-          return 0;
-        }
-        int code = workers.get(failed).exitValue();
-        stopOthers(workers);
+      for (int rank = 0; rank < job.processes(); rank++) {
+        WorkerEnvironment env = new WorkerEnvironment(rank, job.processes(), rank, job.processes(),
+            tracker != null ? tracker.host() : "127.0.0.1", tracker != null ? tracker.port() : 0,
+            job.timeoutSeconds());
+        Process p = start(job, env);
+        workers.add(p);
+        streams.add(stream(p.getInputStream(), "[rank " + rank + "] ", out));
+        streams.add(stream(p.getErrorStream(), "[rank " + rank + "] ", err));
+      }
+      int failed = awaitFirstFailure(workers);
+      if (failed < 0) {
         joinAll(streams);
-        err.println(failureMessage(job, failed, workers.get(failed).pid(), code));
-        return code == 0 ? 1 : code;
-      } finally {
-        workers.forEach(Process::destroyForcibly);
+        if (tracker != null) {
+          tracker.awaitEnd(GRACE_SECONDS);
+        }
+        return 0;
+      }
+      int code = workers.get(failed).exitValue();
+      stopOthers(workers);
+      joinAll(streams);
+      err.println(failureMessage(job, failed, workers.get(failed).pid(), code));
+      return code == 0 ? 1 : code;
+    } finally {
+      workers.forEach(Process::destroyForcibly);
+      if (tracker != null) {
+        tracker.close();
       }
     }
   }

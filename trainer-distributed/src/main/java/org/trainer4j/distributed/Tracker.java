@@ -49,6 +49,18 @@ public final class Tracker implements AutoCloseable {
     return port;
   }
 
+  /**
+   * Waits up to {@code seconds} for the tracker to see every worker leave (after a job that ended well),
+   * so that closing it does not interrupt it.
+   */
+  public void awaitEnd(int seconds) {
+    try {
+      tracker.waitFor(seconds * 1000L);
+    } catch (XGBoostError e) {
+      // Closing stops it either way.
+    }
+  }
+
   @Override
   public void close() {
     try {

@@ -46,6 +46,15 @@ public final class TrainWorker {
     String resume = argv[3];
     int killAt = argv.length > 4 ? Integer.parseInt(argv[4].substring("kill-at=".length())) : -1;
     WorkerEnvironment env = WorkerEnvironment.from(System.getenv());
+    try (Collective collective = env.worldSize() > 1 ? XgboostCollective.connect(env) : Collective.single()) {
+      Map<String, Object> result = train(output, batch, resume, killAt, env, collective);
+      new ObjectMapper().writeValue(output.resolve("result-rank" + env.rank() + ".json").toFile(), result);
+    }
+  }
+
+  /** Trains as described above; returns the log history, the process flags and the final weights. */
+  static Map<String, Object> train(Path output, int batch, String resume, int killAt, WorkerEnvironment env,
+      Collective collective) {
     TrainingArguments.Builder builder = TrainingArguments.builder().outputDir(output.toString())
         .perDeviceTrainBatchSize(batch).perDeviceEvalBatchSize(8).maxSteps(STEPS).learningRate(0.05)
         .loggingSteps(1).saveSteps(3).evalStrategy("steps").evalSteps(3).seed(7).reportTo("tensorboard")
@@ -54,8 +63,7 @@ public final class TrainWorker {
       builder.resumeFromCheckpoint(resume);
     }
     TrainingArguments args = builder.build();
-    try (Collective collective = env.worldSize() > 1 ? XgboostCollective.connect(env) : Collective.single();
-        Model model = Model.newInstance("mlp")) {
+    try (Model model = Model.newInstance("mlp")) {
       model.setBlock(new SequentialBlock()
           .add(Linear.builder().setUnits(8).build())
           .add(Activation::relu)
@@ -80,7 +88,7 @@ public final class TrainWorker {
           weights.put(p.getKey(), p.getValue().getArray().toFloatArray());
         }
         result.put("weights", weights);
-        new ObjectMapper().writeValue(output.resolve("result-rank" + env.rank() + ".json").toFile(), result);
+        return result;
       }
     }
   }

@@ -19,10 +19,13 @@ import org.trainer4j.distributed.WorkerEnvironment;
  * Measures the gradient-exchange candidates of docs/DISTRIBUTED.md on loopback, two workers: XGBoost4J's
  * collective (two JVMs and a tracker in this one) and Spark's barrier-mode {@code allGather} ({@code
  * local[2]}: two tasks in one JVM, the messages through Spark's RPC to the driver's barrier coordinator).
- * Prints one Markdown table: median milliseconds per exchange and the bandwidth that makes.
+ * Prints a Markdown table: median milliseconds per exchange and the bandwidth that makes; then a second
+ * one from {@link DataParallelBenchmark}: the Trainer on 1 and 2 workers.
  *
  * <p>Options: {@code --sizes 1,200000,22000000} (floats), {@code --repeats 20} (exchanges of the small
- * sizes; a fifth of that, at least 3, above a million floats), {@code --only xgboost|spark}.
+ * sizes; a fifth of that, at least 3, above a million floats), {@code --only xgboost|spark|training},
+ * {@code --hidden 350,1300,4560} (MLP widths of the training run: 0.2 M, 2 M, 22 M parameters), {@code
+ * --steps 13} (3 of them warm-up).
  */
 public final class CollectiveBenchmark {
   private static final long CHILD_TIMEOUT_SECONDS = 900;
@@ -33,23 +36,33 @@ public final class CollectiveBenchmark {
     List<String> sizes = List.of("1", "200000", "22000000");
     String repeats = "20";
     String only = "";
+    List<Integer> hidden = List.of(350, 1300, 4560);
+    int steps = 13;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--sizes" -> sizes = Arrays.asList(args[++i].split(","));
         case "--repeats" -> repeats = args[++i];
         case "--only" -> only = args[++i];
+        case "--hidden" -> hidden = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+        case "--steps" -> steps = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; allowed: --sizes N,N --repeats N --only xgboost|spark");
+            + "; allowed: --sizes N,N --repeats N --only xgboost|spark|training --hidden H,H --steps N");
       }
     }
     List<Timings> results = new ArrayList<>();
-    if (!only.equals("spark")) {
+    if (only.isEmpty() || only.equals("xgboost")) {
       results.addAll(xgboost(repeats, sizes));
     }
-    if (!only.equals("xgboost")) {
+    if (only.isEmpty() || only.equals("spark")) {
       results.addAll(spark(repeats, sizes));
     }
-    System.out.print(table(results));
+    if (!results.isEmpty()) {
+      System.out.print(table(results));
+    }
+    if (only.isEmpty() || only.equals("training")) {
+      System.out.println();
+      System.out.print(DataParallelBenchmark.table(DataParallelBenchmark.run(hidden, steps)));
+    }
   }
 
   private static List<Timings> xgboost(String repeats, List<String> sizes) throws Exception {
