@@ -74,9 +74,9 @@ class WandbCallbackTest {
     assertEquals(List.of("train/epoch", "train/global_step", "_runtime", "_timestamp", "_step"),
         List.copyOf(rows.get(3).keySet()));
     Map<String, String> summary = WandbFileReader.summary(records);
-    assertEquals("0.5", summary.get("train_runtime"));          // the kit's 0.05 s per step, ten steps
-    assertEquals("80.0", summary.get("train_samples_per_second"));
-    assertEquals("20.0", summary.get("train_steps_per_second"));
+    assertEquals("0.52", summary.get("train_runtime"));         // the kit's 0.05 s per step, ten steps, and the
+    assertEquals("76.923", summary.get("train_samples_per_second")); // evaluation's 2 batches of 0.01 s
+    assertEquals("19.231", summary.get("train_steps_per_second"));
     assertEquals("2400000.0", summary.get("total_flos"));       // 6 x 10,000 parameters x 40 examples
     assertEquals("0.75", summary.get("train_loss"));
     assertEquals("0.6", summary.get("eval/loss"));

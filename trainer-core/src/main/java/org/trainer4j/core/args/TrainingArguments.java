@@ -1,23 +1,17 @@
 package org.trainer4j.core.args;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.trainer4j.core.args.ArgumentParser;
-import org.trainer4j.core.args.Choice;
-import org.trainer4j.core.args.Help;
-import org.trainer4j.core.args.HelpRequestedException;
-import org.trainer4j.core.args.IntervalStrategy;
-import org.trainer4j.core.args.OptimizerType;
-import org.trainer4j.core.args.SamplingStrategy;
-import org.trainer4j.core.args.SaveStrategy;
-import org.trainer4j.core.args.SchedulerType;
-import org.trainer4j.core.Trainer;
 import org.trainer4j.core.internal.engine.CpuEngineNoise;
+import org.trainer4j.core.json.PyJson;
 
 /**
  * Everything that configures a training run, with HF's names and defaults: {@code learningRate()} in
@@ -31,6 +25,10 @@ public final class TrainingArguments {
   static {
     CpuEngineNoise.quietCudaProbe(); // most programs read their arguments before DJL's engine loads
   }
+
+  /** The options below, for parsing, JSON, copies and --help; the draft of a builder is handed to it. */
+  static final OptionTable<TrainingArguments> OPTIONS = new OptionTable<>(TrainingArguments.class,
+      new TrainingArguments());
 
   // Options. Each field is one option: its snake_case name, its type and default come from here, so
   // the parser, --help and JSON can never disagree with the Java API.
@@ -221,11 +219,20 @@ public final class TrainingArguments {
    *     or bad value, or a failed check, naming the option, the value and what is allowed
    */
   public static TrainingArguments parse(String... argv) {
-    ArgumentParser.Parsed parsed = ArgumentParser.parse(argv);
-    if (parsed.helpRequested()) {
-      throw new HelpRequestedException(ArgumentParser.help());
+    if (asksForHelp(argv)) {
+      throw new HelpRequestedException(OPTIONS.help());
     }
-    return parsed.arguments();
+    if (argv.length == 1 && argv[0].endsWith(".json") && !argv[0].startsWith("--")) {
+      return fromJsonFile(Path.of(argv[0]));
+    }
+    Builder builder = builder();
+    OPTIONS.applyArgv(builder.a, argv);
+    return builder.build();
+  }
+
+  /** {@code --help} or {@code -h} anywhere: nothing else is read (as argparse). */
+  static boolean asksForHelp(String... argv) {
+    return Arrays.asList(argv).contains("--help") || Arrays.asList(argv).contains("-h");
   }
 
   /**
@@ -236,12 +243,32 @@ public final class TrainingArguments {
    * @throws IllegalArgumentException for invalid JSON, unknown names or bad values
    */
   public static TrainingArguments fromJson(String json) {
-    return ArgumentParser.fromJson(json);
+    if (!(PyJson.loads(json) instanceof Map<?, ?> map)) {
+      throw new IllegalArgumentException("training arguments JSON must be an object of option names");
+    }
+    Builder builder = builder();
+    OPTIONS.applyJson(builder.a, map);
+    return builder.build();
+  }
+
+  /** {@link #fromJson} of a file; errors name the file. */
+  static TrainingArguments fromJsonFile(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read the training arguments file " + file + ": " + e, e);
+    }
+    try {
+      return fromJson(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
   }
 
   /** The arguments as JSON with HF's snake_case names, in declaration order. */
   public String toJson() {
-    return ArgumentParser.toJson(this);
+    return OPTIONS.toJson(this);
   }
 
   /**
@@ -249,7 +276,7 @@ public final class TrainingArguments {
    * values included.
    */
   public Map<String, Object> toMap() {
-    return ArgumentParser.toMap(this);
+    return OPTIONS.toMap(this);
   }
 
   // ---- the process: HF's properties, not options (the distributed launcher sets the variables) ----
@@ -273,7 +300,7 @@ public final class TrainingArguments {
   }
 
   TrainingArguments copy() {
-    return ArgumentParser.copyOf(this);
+    return OPTIONS.copy(this, new TrainingArguments());
   }
 
   // ---- accessors ----

@@ -41,7 +41,7 @@ class ArgumentsDocTest {
 
   private static String table() {
     StringBuilder out = new StringBuilder("| Option | Type | Default | Meaning |\n|---|---|---|---|\n");
-    for (ArgumentParser.Option o : ArgumentParser.options()) {
+    for (OptionTable.Option o : ArgumentParser.options()) {
       out.append("| `--").append(o.name()).append("` | ").append(o.type()).append(" | `").append(o.defaultText())
           .append("` | ").append(o.description().replace("|", "\\|")).append(" |\n");
     }

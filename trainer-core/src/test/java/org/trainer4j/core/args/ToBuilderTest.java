@@ -42,8 +42,8 @@ class ToBuilderTest {
       for (Field option : optionFields()) {
         for (Object value : candidates(option)) {
           Map<String, Object> explicit = new LinkedHashMap<>(base);
-          explicit.put(ArgumentParser.snakeCase(option.getName()), value);
-          String what = "base " + base + ", then " + ArgumentParser.snakeCase(option.getName()) + "=" + value;
+          explicit.put(OptionTable.snakeCase(option.getName()), value);
+          String what = "base " + base + ", then " + OptionTable.snakeCase(option.getName()) + "=" + value;
           assertEquals(outcome(() -> build(explicit)),
               outcome(() -> set(start.toBuilder(), option.getName(), value).build()), what);
           compared++;
@@ -143,7 +143,7 @@ class ToBuilderTest {
         fields.add(f);
       }
     }
-    assertEquals(ArgumentParser.optionNames(), fields.stream().map(f -> ArgumentParser.snakeCase(f.getName())).toList());
+    assertEquals(ArgumentParser.optionNames(), fields.stream().map(f -> OptionTable.snakeCase(f.getName())).toList());
     return fields;
   }
 
