@@ -242,7 +242,9 @@ public final class Session {
     writer.setMaxSteps(plan.maxSteps());
     writer.setNumTrainEpochs(plan.numTrainEpochs());
     writer.setTrainBatchSize(args.perDeviceTrainBatchSize());
-    writer.setProcessZero(engine.isLocalProcessZero(), engine.isWorldProcessZero());
+    if (engine.worldSize() > 1) { // a worker of a data-parallel job; a resumed state is process zero's
+      writer.setProcessZero(engine.isLocalProcessZero(), engine.isWorldProcessZero());
+    }
     writer.setLoggingSteps(plan.loggingSteps());
     writer.setEvalSteps(plan.evalSteps());
     writer.setSaveSteps(plan.saveSteps());
