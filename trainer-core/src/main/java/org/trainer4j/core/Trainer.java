@@ -106,7 +106,10 @@ public final class Trainer implements AutoCloseable {
     List<Integrations.Selection> integrations = new ArrayList<>(); // those that started
     List<String> integrationsOff = new ArrayList<>();
     Integrations.checkConfigured(b.integrationSettings.keySet(), b.classLoader);
-    for (Integrations.Selection selection : Integrations.select(args.reportTo(), b.classLoader)) {
+    // Only world process zero reports (HF's integrations return early elsewhere).
+    List<Integrations.Selection> selected = engine.isWorldProcessZero()
+        ? Integrations.select(args.reportTo(), b.classLoader) : List.of();
+    for (Integrations.Selection selection : selected) {
       try {
         IntegrationConfig config = IntegrationConfig.of(selection.name(),
             b.integrationSettings.getOrDefault(selection.name(), new IntegrationSettings()).values());

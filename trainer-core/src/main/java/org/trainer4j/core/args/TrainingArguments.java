@@ -304,6 +304,26 @@ public final class TrainingArguments {
     return OPTIONS.toMap(this);
   }
 
+  // ---- the process: HF's properties, not options (the distributed launcher sets the variables) ----
+
+  /** HF's {@code world_size}: the workers of a data-parallel job ({@code WORLD_SIZE}), else 1. */
+  public int worldSize() { return processVariable("WORLD_SIZE", 1); }
+
+  /** HF's {@code process_index}: this worker's place in the job ({@code RANK}), else 0. */
+  public int processIndex() { return processVariable("RANK", 0); }
+
+  /** HF's {@code local_process_index}: this worker's place on its host ({@code LOCAL_RANK}), else 0. */
+  public int localProcessIndex() { return processVariable("LOCAL_RANK", 0); }
+
+  private static int processVariable(String name, int fallback) {
+    String value = System.getenv(name);
+    try {
+      return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("environment variable " + name + " must be an integer, not '" + value + "'", e);
+    }
+  }
+
   TrainingArguments copy() {
     return OPTIONS.copy(this, new TrainingArguments());
   }

@@ -154,7 +154,30 @@ public interface TrainingEngine extends AutoCloseable {
 
   /** Whether this process writes checkpoints (false on every data-parallel worker but the first). */
   default boolean isWorldProcessZero() {
-    return true;
+    return processIndex() == 0;
+  }
+
+  /** HF's {@code is_local_process_zero}: the first worker of its host. */
+  default boolean isLocalProcessZero() {
+    return localProcessIndex() == 0;
+  }
+
+  /**
+   * Data-parallel workers training this model together (HF's {@code world_size}): the loop hands every
+   * worker batches of {@code per_device_*_batch_size} times this many examples, which each worker shares.
+   */
+  default int worldSize() {
+    return 1;
+  }
+
+  /** This worker's place among them, from 0 (HF's {@code process_index}). */
+  default int processIndex() {
+    return 0;
+  }
+
+  /** This worker's place on its host (HF's {@code local_process_index}). */
+  default int localProcessIndex() {
+    return 0;
   }
 
   /** Frees what the engine holds; the Trainer calls it from {@code close()}. */

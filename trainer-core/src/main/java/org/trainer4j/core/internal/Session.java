@@ -237,7 +237,7 @@ public final class Session {
     }
     result.meanLoss().ifPresent(l -> metrics.put(prefix + "_loss", l));
     Map<String, Object> prefixed = MetricRows.prefixed(metrics, prefix);
-    int steps = (int) Math.ceil((double) result.numSamples() / args.perDeviceEvalBatchSize());
+    int steps = (int) Math.ceil((double) result.numSamples() / (args.perDeviceEvalBatchSize() * engine.worldSize()));
     prefixed.putAll(MetricRows.speed(prefix, secondsSince(start), result.numSamples(), steps));
     return new PredictionRun(result, prefixed);
   }
@@ -346,6 +346,9 @@ public final class Session {
     writer.setMaxSteps(plan.maxSteps());
     writer.setNumTrainEpochs(plan.numTrainEpochs());
     writer.setTrainBatchSize(args.perDeviceTrainBatchSize());
+    if (engine.worldSize() > 1) { // a worker of a data-parallel job; a resumed state is process zero's
+      writer.setProcessZero(engine.isLocalProcessZero(), engine.isWorldProcessZero());
+    }
     writer.setLoggingSteps(plan.loggingSteps());
     writer.setEvalSteps(plan.evalSteps());
     writer.setSaveSteps(plan.saveSteps());
@@ -454,10 +457,13 @@ public final class Session {
   }
 
   DataLoader trainLoader() {
-    return new DataLoader(trainDataset, args.perDeviceTrainBatchSize(), trainSampler, args.dataloaderDropLast());
+    // A data-parallel engine shares each batch among its workers: the loop's batch is all of theirs.
+    return new DataLoader(trainDataset, args.perDeviceTrainBatchSize() * engine.worldSize(), trainSampler,
+        args.dataloaderDropLast());
   }
 
   public DataLoader evalLoader(TrainerDataset dataset) {
-    return new DataLoader(dataset, args.perDeviceEvalBatchSize(), Sampler.sequential(), args.dataloaderDropLast());
+    return new DataLoader(dataset, args.perDeviceEvalBatchSize() * engine.worldSize(), Sampler.sequential(),
+        args.dataloaderDropLast());
   }
 }

@@ -272,7 +272,7 @@ final class TrainingLoop {
 
   private int numTrainSamples() {
     return args.maxSteps() > 0
-        ? args.maxSteps() * args.perDeviceTrainBatchSize() * args.gradientAccumulationSteps()
+        ? args.maxSteps() * args.perDeviceTrainBatchSize() * args.gradientAccumulationSteps() * engine.worldSize()
         : (int) Math.round(session.trainDataset.size() * args.numTrainEpochs());
   }
 

@@ -1,0 +1,62 @@
+package org.trainer4j.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Spark job in local mode running the Trainer as one barrier task: the scheduling path of a cluster
+ * job (barrier stage, the task's place from its barrier context, process zero's files). Local mode
+ * runs one worker: its tasks share a JVM, and XGBoost's communicator is one per JVM.
+ */
+class SparkDataParallelTest {
+  private static SparkContext spark;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void startSpark() {
+    spark = new SparkContext(new SparkConf().setMaster("local[1]").setAppName("trainer4j-test")
+        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+    spark.setLogLevel("WARN");
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.stop();
+  }
+
+  @Test
+  void aBarrierTaskTrainsAsProcessZero() {
+    String output = dir.toString();
+    List<String> lines = SparkDataParallel.run(spark, 1, 30, (env, collective) -> {
+      Map<String, Object> result = TrainWorker.train(Path.of(output), 64, "none", -1, env, collective);
+      List<?> history = (List<?>) result.get("log_history");
+      return "rank " + env.rank() + " of " + env.worldSize() + ", local " + env.localRank() + ", zero "
+          + result.get("is_world_process_zero") + ", rows " + history.size();
+    });
+    // 6 loss rows, 2 evaluations, the summary.
+    assertEquals(List.of("rank 0 of 1, local 0, zero true, rows 9"), lines);
+    assertTrue(Files.isDirectory(dir.resolve("checkpoint-6")));
+  }
+
+  @Test
+  void moreThanOneWorkerInLocalModeIsRefusedWithTheReason() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SparkDataParallel.run(spark, 2, 30, (env, collective) -> "never"));
+    assertTrue(e.getMessage().startsWith("workers=2 is not allowed in Spark local mode (master local[1])"),
+        e.getMessage());
+  }
+}
