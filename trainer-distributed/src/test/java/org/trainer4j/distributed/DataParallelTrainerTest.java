@@ -70,6 +70,21 @@ class DataParallelTrainerTest {
   }
 
   @Test
+  void twoWorkersOfBatch16AccumulatingTwoTrainLikeOneWorkerOfBatch64() throws IOException {
+    Path one = dir.resolve("one");
+    Path two = dir.resolve("two-accumulating");
+    run(1, one, 64, "none");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertEquals(0, launch(2, two, 16, "none", err, "accumulate=2"), err.toString(StandardCharsets.UTF_8));
+    JsonNode single = result(one, 0);
+    JsonNode zero = result(two, 0);
+    // One exchange per window of two micro-batches: the same global batch of 64 per step.
+    assertSameHistory(single.get("log_history"), zero.get("log_history"));
+    assertSameWeights(single.get("weights"), zero.get("weights"));
+    assertSameWeights(zero.get("weights"), result(two, 1).get("weights"));
+  }
+
+  @Test
   void aWorkerKilledMidStepFailsTheJobNamingItAndTheLastCheckpoint() {
     Path out = dir.resolve("killed");
     ByteArrayOutputStream err = new ByteArrayOutputStream();

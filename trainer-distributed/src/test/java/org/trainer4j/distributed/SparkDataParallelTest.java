@@ -42,7 +42,7 @@ class SparkDataParallelTest {
   void aBarrierTaskTrainsAsProcessZero() {
     String output = dir.toString();
     List<String> lines = SparkDataParallel.run(spark, 1, 30, (env, collective) -> {
-      Map<String, Object> result = TrainWorker.train(Path.of(output), 64, "none", -1, env, collective);
+      Map<String, Object> result = TrainWorker.train(Path.of(output), 64, 1, "none", -1, env, collective);
       List<?> history = (List<?>) result.get("log_history");
       return "rank " + env.rank() + " of " + env.worldSize() + ", local " + env.localRank() + ", zero "
           + result.get("is_world_process_zero") + ", rows " + history.size();

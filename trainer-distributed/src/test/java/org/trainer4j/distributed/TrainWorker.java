@@ -33,7 +33,8 @@ import org.trainer4j.tensorboard.TensorBoardCallback;
  * final weights) to the output folder.
  *
  * <p>Arguments: {@code --output_dir} and the output folder (where the launcher looks for checkpoints), per-device batch size, resume ({@code none}, {@code true} or a folder),
- * and optionally {@code kill-at=<step>}: worker 1 kills itself (SIGKILL) when that step begins.
+ * and optionally {@code kill-at=<step>}: worker 1 kills itself (SIGKILL) when that step begins, or {@code
+ * accumulate=<n>}: {@code gradient_accumulation_steps}.
  */
 public final class TrainWorker {
   static final int STEPS = 6;
@@ -44,19 +45,21 @@ public final class TrainWorker {
     Path output = Path.of(argv[1]);
     int batch = Integer.parseInt(argv[2]);
     String resume = argv[3];
-    int killAt = argv.length > 4 ? Integer.parseInt(argv[4].substring("kill-at=".length())) : -1;
+    String extra = argv.length > 4 ? argv[4] : "";
+    int killAt = extra.startsWith("kill-at=") ? Integer.parseInt(extra.substring("kill-at=".length())) : -1;
+    int accumulate = extra.startsWith("accumulate=") ? Integer.parseInt(extra.substring("accumulate=".length())) : 1;
     WorkerEnvironment env = WorkerEnvironment.from(System.getenv());
     try (Collective collective = env.worldSize() > 1 ? XgboostCollective.connect(env) : Collective.single()) {
-      Map<String, Object> result = train(output, batch, resume, killAt, env, collective);
+      Map<String, Object> result = train(output, batch, accumulate, resume, killAt, env, collective);
       new ObjectMapper().writeValue(output.resolve("result-rank" + env.rank() + ".json").toFile(), result);
     }
   }
 
   /** Trains as described above; returns the log history, the process flags and the final weights. */
-  static Map<String, Object> train(Path output, int batch, String resume, int killAt, WorkerEnvironment env,
-      Collective collective) {
+  static Map<String, Object> train(Path output, int batch, int accumulate, String resume, int killAt,
+      WorkerEnvironment env, Collective collective) {
     TrainingArguments.Builder builder = TrainingArguments.builder().outputDir(output.toString())
-        .perDeviceTrainBatchSize(batch).perDeviceEvalBatchSize(8).maxSteps(STEPS).learningRate(0.05)
+        .perDeviceTrainBatchSize(batch).gradientAccumulationSteps(accumulate).perDeviceEvalBatchSize(8).maxSteps(STEPS).learningRate(0.05)
         .loggingSteps(1).saveSteps(3).evalStrategy("steps").evalSteps(3).seed(7).reportTo("tensorboard")
         .maxGradNorm(1.0);
     if (!resume.equals("none")) {
