@@ -28,7 +28,9 @@ public final class ModelWeights {
         arrays.put(p.getKey(), p.getValue().getArray());
       }
     }
-    Safetensors.write(file, arrays, Map.of("format", "djl"));
+    // "pt", as HF writes it: from_pretrained refuses any other format, so a block with HF names (a BERT of
+    // trainer-transformers) makes a checkpoint HF loads without writing its weights a second time.
+    Safetensors.write(file, arrays, Map.of("format", "pt"));
   }
 
   /**

@@ -54,6 +54,15 @@ public final class HfModelFolder {
     Path partial = folder.resolve(".partial-" + WEIGHTS);
     Safetensors.write(partial, weights, Map.of("format", "pt"));
     Files.move(partial, weightsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    saveDescription(folder, block, tokenizer);
+  }
+
+  /**
+   * Writes {@code config.json} and the tokenizer's files beside weights already in {@code folder}, such as
+   * a Trainer checkpoint's {@code model.safetensors} (HF names, metadata {@code format: pt}).
+   */
+  public static void saveDescription(Path folder, BertBlock block, Optional<TextTokenizer> tokenizer)
+      throws IOException {
     writeJson(folder.resolve(CONFIG), block.config().toJson(block.architecture()));
     if (tokenizer.isPresent()) {
       tokenizer.get().saveTo(folder);

@@ -18,10 +18,9 @@ import org.trainer4j.transformers.text.TextTokenizer;
  * Makes the Trainer save HF model folders, as HF's Trainer does with {@code save_model()} and its checkpoints:
  *
  * <ul>
- *   <li>every checkpoint it saves ({@code output_dir/checkpoint-N}) is also an HF folder: its {@code
- *       model.safetensors} is rewritten with metadata {@code format: pt} (same names and values, so resuming from it
- *       works as before) and {@code config.json} and the tokenizer's files are added; the best checkpoint is one of
- *       them;
+ *   <li>every checkpoint it saves ({@code output_dir/checkpoint-N}) is also an HF folder: the checkpoint's
+ *       {@code model.safetensors} already holds HF names with metadata {@code format: pt}, and {@code config.json}
+ *       and the tokenizer's files are added beside it; the best checkpoint is one of them;
  *   <li>when training ends, the final model is saved into {@code output_dir} itself (HF's {@code
  *       trainer.save_model()} after {@code train()}): the best model when {@code load_best_model_at_end} is set,
  *       since the Trainer has loaded it by then.
@@ -54,7 +53,12 @@ public final class HfModelFolderCallback implements TrainerCallback {
 
   @Override
   public void onSave(TrainingArguments args, TrainerState state, TrainerControl control, CallbackContext context) {
-    save(args.outputDir().resolve(Checkpoints.folderName(state.globalStep())), context);
+    Path checkpoint = args.outputDir().resolve(Checkpoints.folderName(state.globalStep()));
+    try {
+      HfModelFolder.saveDescription(checkpoint, bertBlock(context), tokenizer);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot add config.json and the tokenizer to " + checkpoint, e);
+    }
   }
 
   @Override
