@@ -21,7 +21,6 @@ import org.trainer4j.core.data.DataCollator;
 import org.trainer4j.core.data.ExampleSource;
 import org.trainer4j.core.data.StreamingDataset;
 import org.trainer4j.core.data.TrainerDataset;
-import org.trainer4j.core.metrics.TrainOutput;
 import org.trainer4j.core.state.TrainerControl;
 import org.trainer4j.core.state.TrainerState;
 
@@ -38,7 +37,7 @@ final class DataRows {
     List<ResultRow> rows = new ArrayList<>();
     boolean quick = options.jmhForks() == 0;
     if (options.runs(8)) {
-      rows.add(collationHidden(quick ? 20 : 300, progress));
+      rows.add(collationHidden(quick ? 20 : 1500, progress));
     }
     if (options.runs(9)) {
       rows.add(streamingHeap(quick ? 2_000 : 1_000_000, progress));
@@ -57,21 +56,67 @@ final class DataRows {
         .loggingSteps(steps).saveStrategy("no").reportTo("none").disableTqdm(true);
   }
 
-  /** Steps per second of a run of {@code steps} (after its own first steps: train_runtime is the whole run). */
-  private static double stepsPerSecond(Workload workload, TrainingArguments args, DataCollator<Workload.Example> collator) {
+  /** A run's steps per second and the minor page faults it took per step. */
+  private record Run(double stepsPerSecond, double faultsPerStep) {}
+
+  /**
+   * A run of {@code steps}, timed from its tenth step to its last by the steps' own ends, so that what train() does
+   * once (start-up, the first batches, a worker's start) does not count.
+   */
+  private static Run run(Workload workload, TrainingArguments args, DataCollator<Workload.Example> collator) {
+    int first = 10;
+    long[] ends = new long[2];
+    TrainerCallback timer = new TrainerCallback() {
+      @Override
+      public void onStepEnd(TrainingArguments a, TrainerState s, TrainerControl c, CallbackContext x) {
+        if (s.globalStep() == first) {
+          ends[0] = System.nanoTime();
+        } else if (s.globalStep() == a.maxSteps()) {
+          ends[1] = System.nanoTime();
+        }
+      }
+    };
+    long faults = ProcStatus.minorFaults();
     try (Model model = workload.newModel()) {
-      TrainOutput out = Trainer.builder().model(model).loss(workload.loss()).args(args)
+      Trainer.builder().model(model).loss(workload.loss()).args(args).callbacks(timer)
           .trainDataset(TrainerDataset.of(workload.examples(), collator)).build().train();
-      return ((Number) out.metrics().get("train_steps_per_second")).doubleValue();
     }
+    return new Run((args.maxSteps() - first) * 1e9 / (ends[1] - ends[0]),
+        (ProcStatus.minorFaults() - faults) / (double) args.maxSteps());
   }
 
-  /** 8: a collator costing about one step, on the training thread (0 workers) and on one worker. */
+  private static double stepsPerSecond(Workload workload, TrainingArguments args, DataCollator<Workload.Example> collator) {
+    return run(workload, args, collator).stepsPerSecond();
+  }
+
+  /**
+   * Plain runs of the MLP workload until one takes under one minor page fault a step (at most 20), returning that run.
+   * A fresh JVM's steps are up to five times slower while the process's native memory still grows: every step
+   * first-touches fresh pages for the optimizer's temporaries and the batches' direct buffers (DJL frees those only
+   * when the GC collects them), hundreds of page faults a step, slow on a virtual machine. Measuring before it has
+   * settled would compare a slow phase with a fast one.
+   */
+  private static Run settle(Workload workload, Path dir, int steps, String measurement, Consumer<String> progress) {
+    int warmUps = 0;
+    Run warm;
+    do {
+      warm = run(workload, args(dir, steps).build(), workload.collator());
+      warmUps++;
+      progress.accept(String.format(Locale.ROOT, "%s: warm-up %d: %.1f steps/s, %.1f page faults a step",
+          measurement, warmUps, warm.stepsPerSecond(), warm.faultsPerStep()));
+    } while (warm.faultsPerStep() >= 1 && warmUps < 20);
+    return warm;
+  }
+
+  /**
+   * 8: a collator costing about one step, on the training thread (0 workers) and on one worker: after {@link #settle},
+   * whose last run calibrates the collator, three rounds run the three variants in turn; each variant's median counts.
+   */
   private static ResultRow collationHidden(int steps, Consumer<String> progress) {
     Workload workload = Workload.mlp(8192);
     Path dir = ScratchFolders.create("collation");
-    double plain = stepsPerSecond(workload, args(dir, steps).build(), workload.collator());
-    long stepNanos = (long) (1e9 / plain);
+    Run warm = settle(workload, dir, steps, "8", progress);
+    long stepNanos = (long) (1e9 / warm.stepsPerSecond());
     DataCollator<Workload.Example> slow = (picked, manager) -> {
       long until = System.nanoTime() + stepNanos; // the collator's own work: as long as a step
       while (System.nanoTime() < until) {
@@ -79,18 +124,37 @@ final class DataRows {
       }
       return workload.collator().collate(picked, manager);
     };
-    double inline = stepsPerSecond(workload, args(dir, steps).build(), slow);
-    double worker = stepsPerSecond(workload, args(dir, steps).dataloaderNumWorkers(1).build(), slow);
-    // Collation adds stepNanos a step with 0 workers; the share of it a worker hides:
+    List<Double> plainRuns = new ArrayList<>();
+    List<Double> inlineRuns = new ArrayList<>();
+    List<Double> workerRuns = new ArrayList<>();
+    List<Double> workerFaults = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      plainRuns.add(stepsPerSecond(workload, args(dir, steps).build(), workload.collator()));
+      inlineRuns.add(stepsPerSecond(workload, args(dir, steps).build(), slow));
+      Run worker = run(workload, args(dir, steps).dataloaderNumWorkers(1).build(), slow);
+      workerRuns.add(worker.stepsPerSecond());
+      workerFaults.add(worker.faultsPerStep());
+    }
+    double plain = Stats.median(plainRuns);
+    double inline = Stats.median(inlineRuns);
+    double worker = Stats.median(workerRuns);
+    // Collation adds about stepNanos a step with 0 workers; the share of what it adds that a worker hides:
     double added = 1e9 / inline - 1e9 / plain;
     double hidden = (1e9 / inline - 1e9 / worker) / added;
-    progress.accept(String.format(Locale.ROOT, "8: plain %.1f, slow collator 0 workers %.1f, 1 worker %.1f steps/s",
-        plain, inline, worker));
+    progress.accept(String.format(Locale.ROOT, "8: plain %s, slow collator 0 workers %s, 1 worker %s steps/s",
+        rounded(plainRuns), rounded(inlineRuns), rounded(workerRuns)));
     return ResultRow.judged("8", "collation hidden by dataloader_num_workers=1 (collator ≈ one step, MLP, batch 64)",
         String.format(Locale.ROOT, "**%.0f %%** hidden (%.1f vs %.1f steps/s)", hidden * 100, worker, inline),
         "≥ 70 %", hidden >= 0.70, String.format(Locale.ROOT,
-            "%d steps each; no collation cost %.1f steps/s; collator spins %.2f ms a batch", steps, plain,
-            stepNanos / 1e6));
+            "%d steps a run, timed from step 10, after warm-up runs until under one page fault a step (last %.1f);"
+                + " medians of 3 interleaved rounds: no collation cost %s, 0 workers %s, 1 worker %s steps/s;"
+                + " collator spins %.2f ms a batch; page faults a step with the worker %s; %s", steps,
+            warm.faultsPerStep(), rounded(plainRuns), rounded(inlineRuns), rounded(workerRuns), stepNanos / 1e6,
+            rounded(workerFaults), ProcStatus.allocator()));
+  }
+
+  private static String rounded(List<Double> values) {
+    return values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList().toString();
   }
 
   private static long heapAfterGc() {
@@ -184,34 +248,50 @@ final class DataRows {
             peak / 1e3, metrics.get("eval_runtime")));
   }
 
-  /** 11: the Trainer and a plain PyTorch loop (with and without a DataLoader) on the MLP workload. */
+  /**
+   * 11: the Trainer and a plain PyTorch loop (with and without a DataLoader) on the MLP workload, after
+   * {@link #settle}; three rounds of one Trainer run and one Python run in turn, medians.
+   */
   private static ResultRow againstPyTorch(int steps, Consumer<String> progress) {
     String python = System.getProperty("bench.python", "python3");
     Path script = Path.of("trainer-benchmarks/src/main/python/plain_torch_loop.py");
     Workload workload = Workload.mlp(8192);
-    double trainer = stepsPerSecond(workload, args(ScratchFolders.create("torch"), steps).build(), workload.collator());
+    Path dir = ScratchFolders.create("torch");
+    settle(workload, dir, steps, "11", progress);
     String threads = System.getProperty("ai.djl.pytorch.num_threads", "1"); // as the Trainer's engine
-    String json;
-    try {
-      Process p = new ProcessBuilder(python, script.toString(), String.valueOf(steps), "8192", threads)
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      json = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (p.waitFor() != 0 || !json.startsWith("{")) {
-        throw new IOException("exit " + p.exitValue());
+    List<Double> trainerRuns = new ArrayList<>();
+    List<Double> plainRuns = new ArrayList<>();
+    List<Double> loaderRuns = new ArrayList<>();
+    String torchVersion = "";
+    for (int round = 0; round < 3; round++) {
+      trainerRuns.add(stepsPerSecond(workload, args(dir, steps).build(), workload.collator()));
+      try {
+        Process p = new ProcessBuilder(python, script.toString(), String.valueOf(steps), "8192", threads)
+            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String json = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (p.waitFor() != 0 || !json.startsWith("{")) {
+          throw new IOException("exit " + p.exitValue());
+        }
+        Map<?, ?> torch = (Map<?, ?>) org.trainer4j.core.json.PyJson.loads(json);
+        plainRuns.add(((Number) torch.get("plain")).doubleValue());
+        loaderRuns.add(((Number) torch.get("dataloader")).doubleValue());
+        torchVersion = String.valueOf(torch.get("torch"));
+      } catch (IOException | InterruptedException e) {
+        return ResultRow.info("11", "Trainer vs plain PyTorch loop (MLP, batch 64)", "skipped",
+            "no Python with torch at " + python + " (set -Dbench.python=...): " + e.getMessage() + "; Trainer alone "
+                + String.format(Locale.ROOT, "%.1f steps/s", trainerRuns.get(0)));
       }
-    } catch (IOException | InterruptedException e) {
-      return ResultRow.info("11", "Trainer vs plain PyTorch loop (MLP, batch 64)", "skipped",
-          "no Python with torch at " + python + " (set -Dbench.python=...): " + e.getMessage() + "; Trainer alone "
-              + String.format(Locale.ROOT, "%.1f steps/s", trainer));
     }
-    Map<?, ?> torch = (Map<?, ?>) org.trainer4j.core.json.PyJson.loads(json);
-    double plain = ((Number) torch.get("plain")).doubleValue();
-    double loader = ((Number) torch.get("dataloader")).doubleValue();
-    progress.accept(String.format(Locale.ROOT, "11: Trainer %.1f, torch %.1f, torch+DataLoader %.1f steps/s", trainer,
-        plain, loader));
+    double trainer = Stats.median(trainerRuns);
+    double plain = Stats.median(plainRuns);
+    double loader = Stats.median(loaderRuns);
+    progress.accept(String.format(Locale.ROOT, "11: Trainer %s, torch %s, torch+DataLoader %s steps/s",
+        rounded(trainerRuns), rounded(plainRuns), rounded(loaderRuns)));
     return ResultRow.info("11", "Trainer vs plain PyTorch loop (MLP 784-256-10, AdamW, batch 64)",
         String.format(Locale.ROOT, "Trainer ÷ PyTorch **%.2f**; ÷ PyTorch with DataLoader **%.2f**", trainer / plain,
-            trainer / loader), String.format(Locale.ROOT, "%d steps each; Trainer %.1f, PyTorch %.1f, with DataLoader"
-            + " %.1f steps/s; torch %s, %s threads", steps, trainer, plain, loader, torch.get("torch"), threads));
+            trainer / loader), String.format(Locale.ROOT, "%d steps a run, medians of 3 interleaved rounds after the"
+            + " Trainer's warm-up: Trainer %s, PyTorch %s, with DataLoader %s steps/s; torch %s, %s threads; %s", steps,
+            rounded(trainerRuns), rounded(plainRuns), rounded(loaderRuns), torchVersion, threads,
+            ProcStatus.allocator()));
   }
 }
