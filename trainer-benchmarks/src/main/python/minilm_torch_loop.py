@@ -6,10 +6,11 @@ HF_FOLDER is the model the harness saved (all-MiniLM-L6-v2 with a fresh classifi
 BATCHES_JSON the Trainer's batches, as its collator made them. Per step, as the Java side: forward, cross entropy
 of the logits, backward, reading the loss, clip_grad_norm_, AdamW (weight decay 0, HF's default) at a linear decay
 to 0 over the run, zeroing the gradients. Prints one JSON line: steps per second from the end of step FIRST to the
-end of the last, the mean loss of every LOGGING_STEPS steps rounded to 4 places (as HF's Trainer logs it), and the
+end of the last, the minor page faults a step meanwhile, the mean loss of every LOGGING_STEPS steps rounded to 4 places (as HF's Trainer logs it), and the
 versions.
 """
 import json
+import resource
 import sys
 import time
 
@@ -47,10 +48,12 @@ def main():
             logged.append(round(window / logging_steps, 4))
             window = 0.0
         if step == first:
+            faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
             start = time.perf_counter()
     seconds = time.perf_counter() - start
-    print(json.dumps({"steps_per_second": (total - first) / seconds, "losses": logged, "torch": torch.__version__,
-                      "transformers": transformers.__version__}))
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
+    print(json.dumps({"steps_per_second": (total - first) / seconds, "faults_per_step": faults / (total - first),
+                      "losses": logged, "torch": torch.__version__, "transformers": transformers.__version__}))
 
 
 if __name__ == "__main__":

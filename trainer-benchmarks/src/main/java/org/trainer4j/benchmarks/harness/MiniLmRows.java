@@ -135,8 +135,8 @@ final class MiniLmRows {
               String.valueOf(options.miniLmWindow()), threads, String.valueOf(MiniLmWorkload.LEARNING_RATE),
               String.valueOf(MAX_GRAD_NORM))));
           List<Double> losses = ((List<?>) out.get("losses")).stream().map(v -> ((Number) v).doubleValue()).toList();
-          torchRuns.add(new Measured(new TimedSteps.Run(((Number) out.get("steps_per_second")).doubleValue(), 0),
-              losses));
+          torchRuns.add(new Measured(new TimedSteps.Run(((Number) out.get("steps_per_second")).doubleValue(),
+              ((Number) out.get("faults_per_step")).doubleValue()), losses));
           versions = "torch " + out.get("torch") + ", transformers " + out.get("transformers");
         } catch (IOException | RuntimeException e) {
           torchProblem = LOOP_SCRIPT + " failed: " + e.getMessage();
@@ -225,7 +225,9 @@ final class MiniLmRows {
     }
 
     String perRun(List<Measured> runs) {
-      return "steps/s per round " + Stats.list(runs.stream().map(Measured::stepsPerSecond).toList(), "%.3f");
+      return "steps/s per round " + Stats.list(runs.stream().map(Measured::stepsPerSecond).toList(), "%.3f")
+          + "; minor page faults a step " + Stats.list(runs.stream().map(r -> r.timing().faultsPerStep()).toList(),
+          "%.0f");
     }
   }
 
@@ -255,7 +257,8 @@ final class MiniLmRows {
       return "logged losses " + a + ", PyTorch's " + b + " (not as many)";
     }
     double max = IntStream.range(0, a.size()).mapToDouble(i -> Math.abs(a.get(i) - b.get(i))).max().orElse(0);
-    return String.format(Locale.ROOT, "logged losses %s, largest difference from PyTorch's %.1e", a, max);
+    return String.format(Locale.ROOT, "logged losses %s, largest difference from PyTorch's %.1e%s", a, max,
+        max == 0 ? "" : " (PyTorch's " + b + ")");
   }
 
   private static String loadAverage() {
