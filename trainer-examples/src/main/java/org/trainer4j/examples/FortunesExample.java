@@ -184,8 +184,9 @@ public final class FortunesExample {
   /** Overwrites a parameter of the block with {@code values} (same element count, by indexed copy). */
   private static void copyInto(BertForSequenceClassification block, String name, float[] values) {
     NDArray target = block.getParameters().get(name).getArray();
-    try (NDArray source = target.getManager().create(values, target.getShape())) {
-      target.set(new NDIndex("..."), source);
+    try (NDArray source = target.getManager().create(values, target.getShape());
+        NDArray weight = target.stopGradient()) { // a detached view: autograd allows the in-place write on any thread
+      weight.set(new NDIndex("..."), source);
     }
   }
 }
