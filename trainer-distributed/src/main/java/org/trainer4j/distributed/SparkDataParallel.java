@@ -1,12 +1,15 @@
 package org.trainer4j.distributed;
 
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.BarrierTaskInfo;
 import org.apache.spark.SparkContext;
+import org.apache.spark.SparkException;
 import org.apache.spark.rdd.RDD;
 import scala.Function1;
 import scala.collection.Iterator;
@@ -26,6 +29,9 @@ import scala.reflect.ClassTag$;
  * ({@code provided} here).
  */
 public final class SparkDataParallel {
+  /** How long a failed job waits for Spark's listener bus to report which task failed. */
+  private static final long LISTENER_WAIT_SECONDS = 5;
+
   private SparkDataParallel() {}
 
   /** What each worker runs; returns a line for the driver (e.g. the final loss). */
@@ -41,6 +47,18 @@ public final class SparkDataParallel {
    * @throws IllegalArgumentException for more than one worker in local mode
    */
   public static List<String> run(SparkContext spark, int workers, int timeoutSeconds, WorkerTask task) {
+    return run(spark, workers, timeoutSeconds, null, task);
+  }
+
+  /**
+   * As {@link #run(SparkContext, int, int, WorkerTask)}; when the job fails, the exception names the worker that
+   * failed (its rank, executor and host, and Spark's reason) and the last checkpoint in {@code outputDir} (the
+   * workers' {@code output_dir}, as the driver sees it; {@code null} when it cannot).
+   *
+   * @throws IllegalStateException when a worker fails; Spark has then stopped the others
+   */
+  public static List<String> run(SparkContext spark, int workers, int timeoutSeconds, Path outputDir,
+      WorkerTask task) {
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be at least 1, not " + workers);
     }
@@ -57,14 +75,45 @@ public final class SparkDataParallel {
       }
       RDD<Integer> tasks = spark.parallelize(CollectionConverters.asScala(ranks).toSeq(), workers,
           ClassTag$.MODULE$.apply(Integer.class));
-      Object lines = tasks.barrier().mapPartitions(new BarrierWorker(task, tracker.host(), tracker.port(),
-          timeoutSeconds), false, ClassTag$.MODULE$.apply(String.class)).collect();
+      TaskFailures failures = new TaskFailures();
+      spark.addSparkListener(failures);
+      Object lines;
+      try {
+        lines = tasks.barrier().mapPartitions(new BarrierWorker(task, tracker.host(), tracker.port(),
+            timeoutSeconds), false, ClassTag$.MODULE$.apply(String.class)).collect();
+      } catch (Exception e) { // Scala declares no exceptions: a failed job's SparkException arrives unchecked
+        if (e instanceof SparkException) {
+          throw failed(e, failures, workers, Optional.ofNullable(outputDir));
+        }
+        throw e;
+      } finally {
+        spark.removeSparkListener(failures);
+      }
       List<String> out = new ArrayList<>();
       for (String line : (String[]) lines) {
         out.add(line);
       }
       return out;
     }
+  }
+
+  private static IllegalStateException failed(Exception e, TaskFailures failures, int workers,
+      Optional<Path> outputDir) {
+    String who;
+    try {
+      who = failures.first(LISTENER_WAIT_SECONDS).map(f -> "worker " + f.rank() + " of " + workers + " (executor "
+          + f.executor() + " on " + f.host() + ") failed: " + firstLine(f.reason())).orElse("a worker failed");
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      who = "a worker failed";
+    }
+    return new IllegalStateException("distributed job failed: " + who + "; Spark stopped the other workers; "
+        + ResumeAdvice.of(outputDir), e);
+  }
+
+  private static String firstLine(String text) {
+    int end = text.indexOf('\n');
+    return end < 0 ? text : text.substring(0, end);
   }
 
   /**
