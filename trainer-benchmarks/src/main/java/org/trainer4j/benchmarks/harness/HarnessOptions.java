@@ -21,35 +21,44 @@ import java.util.TreeSet;
  * @param jmhIterations warm-up and measured JMH iterations per benchmark (as many of each)
  * @param jmhMillis length of one JMH iteration
  * @param jmhForks JMH forks per benchmark; 0 runs the benchmarks inside this JVM (smoke test only)
- * @param sections which measurements to run, of 1–11
+ * @param miniLmSteps timed steps per all-MiniLM-L6-v2 run (measurements 12–15: 10, a multiple of the window)
+ * @param miniLmWindow untimed steps at the start of each MiniLM run, also its {@code logging_steps} and the slice of
+ *     measurement 15's interleaved pairs (5)
+ * @param miniLmRounds rounds of measurements 12–14 and pairs of measurement 15 (3)
+ * @param sections which measurements to run, of 1–15
  */
 record HarnessOptions(int loopExamples, int loopSteps, int loopLoggingSteps, int warmupRounds, int pairs,
     int memorySteps, int memoryBudgetSeconds, int startupRepeats, int jmhIterations, int jmhMillis, int jmhForks,
-    Set<Integer> sections) {
-  static final Set<Integer> ALL = Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+    int miniLmSteps, int miniLmWindow, int miniLmRounds, Set<Integer> sections) {
+  static final Set<Integer> ALL = Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   private static final String USAGE = "options: --quick, --only 1,2,..., --pairs N, --memory-steps N,"
-      + " --memory-seconds N, --startup-repeats N, --jmh-iterations N, --jmh-millis N";
+      + " --memory-seconds N, --startup-repeats N, --jmh-iterations N, --jmh-millis N, --minilm-steps N,"
+      + " --minilm-rounds N";
 
   HarnessOptions {
     if (loopSteps % loopLoggingSteps != 0) {
       throw new IllegalArgumentException("loop steps " + loopSteps + " must be a multiple of the logging steps "
           + loopLoggingSteps);
     }
+    if (miniLmSteps % miniLmWindow != 0) {
+      throw new IllegalArgumentException("--minilm-steps " + miniLmSteps + " is not allowed; use a multiple of "
+          + miniLmWindow + " (the logging window and interleaving slice of the MiniLM runs)");
+    }
     sections = Set.copyOf(sections);
   }
 
   static HarnessOptions full() {
-    return new HarnessOptions(8192, 1000, 50, 2, 5, 1_000_000, 200, 2, 5, 1000, 1, ALL);
+    return new HarnessOptions(8192, 1000, 50, 2, 5, 1_000_000, 200, 2, 5, 1000, 1, 10, 5, 3, ALL);
   }
 
   static HarnessOptions quick() {
-    return new HarnessOptions(640, 20, 5, 1, 1, 2_000, 60, 1, 1, 100, 0, ALL);
+    return new HarnessOptions(640, 20, 5, 1, 1, 2_000, 60, 1, 1, 100, 0, 2, 1, 1, ALL);
   }
 
   /**
    * {@code --quick} first, then any of {@code --only 1,2}, {@code --pairs N}, {@code --memory-steps N},
    * {@code --memory-seconds N}, {@code --startup-repeats N}, {@code --jmh-iterations N}, {@code
-   * --jmh-millis N}.
+   * --jmh-millis N}, {@code --minilm-steps N}, {@code --minilm-rounds N}.
    *
    * @throws IllegalArgumentException naming an unknown option or a bad value
    */
@@ -63,6 +72,8 @@ record HarnessOptions(int loopExamples, int loopSteps, int loopLoggingSteps, int
     int startupRepeats = base.startupRepeats;
     int jmhIterations = base.jmhIterations;
     int jmhMillis = base.jmhMillis;
+    int miniLmSteps = base.miniLmSteps;
+    int miniLmRounds = base.miniLmRounds;
     for (int i = 0; i < args.size(); i++) {
       String name = args.get(i);
       if (name.equals("--quick")) {
@@ -80,11 +91,14 @@ record HarnessOptions(int loopExamples, int loopSteps, int loopLoggingSteps, int
         case "--startup-repeats" -> startupRepeats = positive(name, value);
         case "--jmh-iterations" -> jmhIterations = positive(name, value);
         case "--jmh-millis" -> jmhMillis = positive(name, value);
+        case "--minilm-steps" -> miniLmSteps = positive(name, value);
+        case "--minilm-rounds" -> miniLmRounds = positive(name, value);
         default -> throw new IllegalArgumentException("unknown option " + name + "; " + USAGE);
       }
     }
     return new HarnessOptions(base.loopExamples, base.loopSteps, base.loopLoggingSteps, base.warmupRounds, pairs,
-        memorySteps, memorySeconds, startupRepeats, jmhIterations, jmhMillis, base.jmhForks, sections);
+        memorySteps, memorySeconds, startupRepeats, jmhIterations, jmhMillis, base.jmhForks, miniLmSteps,
+        base.miniLmWindow, miniLmRounds, sections);
   }
 
   boolean runs(int section) {
@@ -101,7 +115,8 @@ record HarnessOptions(int loopExamples, int loopSteps, int loopLoggingSteps, int
         n = -1;
       }
       if (!ALL.contains(n)) {
-        throw new IllegalArgumentException("--only " + value + " is not allowed; use measurement numbers from 1 to 11"
+        throw new IllegalArgumentException("--only " + value + " is not allowed; use measurement numbers from 1 to "
+            + ALL.size()
             + " separated by commas, e.g. --only 1,2");
       }
       out.add(n);
@@ -126,6 +141,7 @@ record HarnessOptions(int loopExamples, int loopSteps, int loopLoggingSteps, int
     return "measurements " + new TreeSet<>(sections) + "; loops " + loopSteps + " steps, " + pairs + " pairs;"
         + " memory up to " + memorySteps + " steps or " + memoryBudgetSeconds + " s; start-up " + startupRepeats
         + " JVMs per cache state; JMH " + jmhIterations + "+" + jmhIterations + " iterations of " + jmhMillis + " ms, "
-        + jmhForks + " fork(s)";
+        + jmhForks + " fork(s); MiniLM " + miniLmWindow + "+" + miniLmSteps + " steps a run, " + miniLmRounds
+        + " rounds";
   }
 }

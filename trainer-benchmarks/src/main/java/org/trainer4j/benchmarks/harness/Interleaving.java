@@ -14,12 +14,12 @@ import org.trainer4j.core.callback.TrainerCallback;
  * of these by hand, one slice each in turn ({@link #slice()}).
  */
 final class Interleaving implements TrainerCallback {
-  private final PlainLoop plain;
+  private final PlainLoop<?> plain;
   private final int every;
   private long plainNanos;
   private long plainCpuNanos;
 
-  Interleaving(PlainLoop plain, int every) {
+  Interleaving(PlainLoop<?> plain, int every) {
     this.plain = plain;
     this.every = every;
   }

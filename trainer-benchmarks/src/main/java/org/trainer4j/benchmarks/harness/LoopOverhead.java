@@ -10,9 +10,9 @@ import org.trainer4j.benchmarks.harness.TrainerLoop.Integrations;
 import org.trainer4j.core.checkpoint.Checkpoints;
 
 /**
- * Measurements 1 and 2: the hand-written loop (a) against the Trainer (b), in this JVM, alternating
+ * Measurements 1, 2 and 15: the hand-written loop (a) against the Trainer (b), in this JVM, alternating
  * a and b after warm-up; the figure is the median over the pairs of b's time divided by a's. Two ways
- * of alternating, both reported:
+ * of alternating, both reported for 1 and 2 (15, all-MiniLM-L6-v2, uses the interleaved pairs only):
  *
  * <ul>
  *   <li><b>whole runs</b>: a runs its 1,000 steps, then b, then a again ...; simple, but on a shared
@@ -74,18 +74,28 @@ final class LoopOverhead {
   /** A warm-up round that compiles for less than this share of its time ends the warm-up. */
   static final double QUIET_JIT_SHARE = 0.02;
 
-  private final Workload workload;
+  private final LoopWorkload<?> workload;
   private final LoopSettings everyFifty;
   private final LoopSettings everyStep;
   private final Consumer<String> progress;
   private final int slice;
 
-  LoopOverhead(HarnessOptions options, Consumer<String> progress) {
-    this.slice = options.loopLoggingSteps();
-    this.workload = Workload.mlp(options.loopExamples());
-    this.everyFifty = LoopSettings.issue(options.loopSteps(), options.loopLoggingSteps());
-    this.everyStep = everyFifty.withLoggingSteps(1);
+  /**
+   * The comparisons of {@code workload} with {@code settings}; the interleaved pairs' slice is its {@code
+   * logging_steps} (50 in measurement 1, the name of the field).
+   */
+  LoopOverhead(LoopWorkload<?> workload, LoopSettings settings, Consumer<String> progress) {
+    this.slice = settings.loggingSteps();
+    this.workload = workload;
+    this.everyFifty = settings;
+    this.everyStep = settings.withLoggingSteps(1);
     this.progress = progress;
+  }
+
+  /** Measurements 1 and 2: the MLP workload in the issue's setting. */
+  static LoopOverhead mlp(HarnessOptions options, Consumer<String> progress) {
+    return new LoopOverhead(Workload.mlp(options.loopExamples()),
+        LoopSettings.issue(options.loopSteps(), options.loopLoggingSteps()), progress);
   }
 
   /**
@@ -162,8 +172,8 @@ final class LoopOverhead {
   }
 
   private void report(String mode, boolean withIntegrations, int pair, LoopResult a, LoopResult b) {
-    progress.accept(String.format("%s %s pair %d: a %.1f steps/s, b %.1f steps/s, b/a %.3f (CPU time %.3f)",
-        withIntegrations ? "2" : "1", mode, pair + 1, a.stepsPerSecond(), b.stepsPerSecond(),
+    progress.accept(String.format("%s%s, %s pair %d: a %.2f steps/s, b %.2f steps/s, b/a %.3f (CPU time %.3f)",
+        workload.name(), withIntegrations ? " with integrations" : "", mode, pair + 1, a.stepsPerSecond(), b.stepsPerSecond(),
         (double) b.nanos() / a.nanos(), (double) b.cpuNanos() / a.cpuNanos()));
   }
 
@@ -188,8 +198,8 @@ final class LoopOverhead {
   /** One pair of two hand-written loops sharing the machine slice by slice: {a, its copy as b}. */
   private LoopResult[] selfPair() {
     Path scratch = ScratchFolders.create("bench-self");
-    try (PlainLoop a = new PlainLoop(workload, everyFifty, scratch);
-        PlainLoop b = new PlainLoop(workload, everyFifty, scratch)) {
+    try (PlainLoop<?> a = new PlainLoop<>(workload, everyFifty, scratch);
+        PlainLoop<?> b = new PlainLoop<>(workload, everyFifty, scratch)) {
       Interleaving aSlices = new Interleaving(a, slice);
       Interleaving bSlices = new Interleaving(b, slice);
       for (int done = 0; done < everyFifty.steps(); done += slice) {
@@ -205,7 +215,7 @@ final class LoopOverhead {
   /** One interleaved pair: {plain, trainer}. The plain loop always logs every 50 steps, as in measurement 1. */
   private LoopResult[] interleaved(LoopSettings settings, Integrations integrations, Console console) {
     Path scratch = ScratchFolders.create("bench-interleaved");
-    try (PlainLoop plain = new PlainLoop(workload, everyFifty, scratch)) {
+    try (PlainLoop<?> plain = new PlainLoop<>(workload, everyFifty, scratch)) {
       Interleaving slices = new Interleaving(plain, slice);
       LoopResult whole = TrainerLoop.run(workload, settings, integrations, console, scratch, List.of(slices));
       slices.finish(settings.steps());

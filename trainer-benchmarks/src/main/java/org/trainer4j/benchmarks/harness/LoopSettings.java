@@ -23,6 +23,10 @@ record LoopSettings(int steps, int batchSize, int loggingSteps, double maxGradNo
     return new LoopSettings(steps, 64, loggingSteps, 1.0, 1e-3);
   }
 
+  LoopSettings withSteps(int count) {
+    return new LoopSettings(count, batchSize, loggingSteps, maxGradNorm, learningRate);
+  }
+
   LoopSettings withLoggingSteps(int every) {
     return new LoopSettings(steps, batchSize, every, maxGradNorm, learningRate);
   }

@@ -16,9 +16,6 @@ import java.util.List;
 import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.data.Batch;
 import org.trainer4j.core.data.DataCollator;
-import org.trainer4j.core.data.DataLoader;
-import org.trainer4j.core.data.Sampler;
-import org.trainer4j.core.data.TrainerDataset;
 import org.trainer4j.core.optim.Gradients;
 import org.trainer4j.core.optim.LrScheduler;
 import org.trainer4j.core.optim.NamedParameter;
@@ -36,11 +33,11 @@ import org.trainer4j.core.optim.Optimizers;
  * <p>It can run whole ({@link #run}) or a few steps at a time ({@link #steps(int)}), so that its steps
  * can be interleaved with a Trainer's.
  */
-final class PlainLoop implements AutoCloseable {
+final class PlainLoop<E> implements AutoCloseable {
   private final LoopSettings settings;
-  private final DataCollator<Workload.Example> collator;
-  private final List<Workload.Example> examples;
-  private final DataLoader order;
+  private final LoopWorkload<E> workload;
+  private final DataCollator<E> collator;
+  private final BatchOrder order;
   private final Loss loss;
   private final Model model;
   private final List<NamedParameter> parameters;
@@ -49,19 +46,14 @@ final class PlainLoop implements AutoCloseable {
   private final List<Double> logged = new ArrayList<>();
   private double lossSum;
   private int step;
-  private int epoch = -1;
-  private int batchInEpoch;
-  private int[] epochOrder;
 
   /** A fresh copy of the workload's model and an optimizer for it; nothing is trained yet. */
-  PlainLoop(Workload workload, LoopSettings settings, Path scratch) {
+  PlainLoop(LoopWorkload<E> workload, LoopSettings settings, Path scratch) {
     this.settings = settings;
     TrainingArguments args = settings.arguments(scratch);
+    this.workload = workload;
     this.collator = workload.collator();
-    this.examples = workload.examples();
-    // Only the order is taken from core's DataLoader: the same shuffle as the Trainer's.
-    this.order = new DataLoader(TrainerDataset.of(examples, collator), settings.batchSize(),
-        Sampler.random(Workload.SEED), false);
+    this.order = new BatchOrder(workload.examples(), collator, settings.batchSize());
     this.loss = workload.loss();
     this.model = workload.newModel();
     this.parameters = Optimizers.trainableParameters(model.getBlock());
@@ -70,8 +62,8 @@ final class PlainLoop implements AutoCloseable {
   }
 
   /** Trains a fresh copy of the workload's model for all its steps and returns the timing. */
-  static LoopResult run(Workload workload, LoopSettings settings, Path scratch) {
-    try (PlainLoop loop = new PlainLoop(workload, settings, scratch)) {
+  static LoopResult run(LoopWorkload<?> workload, LoopSettings settings, Path scratch) {
+    try (PlainLoop<?> loop = new PlainLoop<>(workload, settings, scratch)) {
       long start = System.nanoTime();
       long cpuStart = LoopResult.processCpuNanos();
       loop.steps(settings.steps());
@@ -93,12 +85,7 @@ final class PlainLoop implements AutoCloseable {
   }
 
   private void step() {
-    if (epochOrder == null || batchInEpoch == order.length()) {
-      epoch++;
-      epochOrder = order.order(epoch);
-      batchInEpoch = 0;
-    }
-    lossSum += forwardBackward(order.batchIndices(epochOrder, batchInEpoch++));
+    lossSum += forwardBackward(workload.pick(order.next()));
     if (settings.maxGradNorm() > 0) {
       Gradients.clipByGlobalNorm(parameters, settings.maxGradNorm());
     }
@@ -112,11 +99,7 @@ final class PlainLoop implements AutoCloseable {
     }
   }
 
-  private float forwardBackward(int[] indices) {
-    List<Workload.Example> picked = new ArrayList<>(indices.length);
-    for (int i : indices) {
-      picked.add(examples.get(i));
-    }
+  private float forwardBackward(List<E> picked) {
     try (NDManager manager = model.getNDManager().newSubManager();
         Batch batch = collator.collate(picked, manager);
         GradientCollector collector = Engine.getInstance().newGradientCollector()) {

@@ -37,12 +37,12 @@ final class TrainerLoop {
    * Builds a Trainer for a fresh copy of the workload's model and times {@code train()} plus {@code
    * close()} (which finishes the W&B run: the user's program waits for that too).
    */
-  static LoopResult run(Workload workload, LoopSettings settings, Integrations integrations, Path scratch,
+  static LoopResult run(LoopWorkload<?> workload, LoopSettings settings, Integrations integrations, Path scratch,
       List<TrainerCallback> extra) {
     return run(workload, settings, integrations, Console.NULL_STREAM, scratch, extra);
   }
 
-  static LoopResult run(Workload workload, LoopSettings settings, Integrations integrations, Console console,
+  static LoopResult run(LoopWorkload<?> workload, LoopSettings settings, Integrations integrations, Console console,
       Path scratch, List<TrainerCallback> extra) {
     TrainingArguments args = settings.arguments(scratch.resolve("out")).toBuilder()
         .loggingDir(scratch.resolve("tensorboard")).build();

@@ -13,8 +13,6 @@ import ai.djl.training.loss.Loss;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.trainer4j.core.Trainer;
-import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.data.Batch;
 import org.trainer4j.core.data.DataCollator;
 
@@ -23,7 +21,7 @@ import org.trainer4j.core.data.DataCollator;
  * {@code features} floats with a class label, a collator that stacks them, and a block whose weights
  * come from the engine seeded with {@link #SEED} (as the Trainer initializes an uninitialized block).
  */
-final class Workload {
+final class Workload implements LoopWorkload<Workload.Example> {
   static final int SEED = 42;
 
   /** One example: features and a class. */
@@ -53,20 +51,34 @@ final class Workload {
     return new Workload("linear-4-2", 4, 2, new int[0], count);
   }
 
-  String name() {
+  @Override
+  public String name() {
     return name;
   }
 
-  List<Example> examples() {
+  @Override
+  public List<Example> examples() {
     return examples;
   }
 
-  Loss loss() {
+  @Override
+  public Loss loss() {
     return Loss.softmaxCrossEntropyLoss();
   }
 
+  /** With the concrete type, see {@link LoopWorkload#pick}. */
+  @Override
+  public List<Example> pick(int[] indices) {
+    List<Example> picked = new ArrayList<>(indices.length);
+    for (int i : indices) {
+      picked.add(examples.get(i));
+    }
+    return picked;
+  }
+
   /** Stacks examples into features [n, features] and labels [n]. */
-  DataCollator<Example> collator() {
+  @Override
+  public DataCollator<Example> collator() {
     int width = features;
     return (picked, manager) -> {
       float[] x = new float[picked.size() * width];
@@ -84,7 +96,8 @@ final class Workload {
    * A new model with its block initialized from the seeded engine, so every run starts from the same
    * weights. The caller closes it.
    */
-  Model newModel() {
+  @Override
+  public Model newModel() {
     SequentialBlock block = new SequentialBlock();
     for (int units : hidden) {
       block.add(Linear.builder().setUnits(units).build()).add(Activation::relu);
@@ -96,11 +109,6 @@ final class Workload {
     Block b = model.getBlock();
     b.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, features));
     return model;
-  }
-
-  /** A Trainer builder for this workload's data and loss, training {@code model} with {@code args}. */
-  Trainer.Builder trainer(Model model, TrainingArguments args) {
-    return Trainer.builder().model(model).loss(loss()).args(args).trainDataset(examples, collator());
   }
 
   /** Gaussian features with a class-dependent shift, so the loss has something to learn. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
 import org.trainer4j.core.engine.LabelSmoothable;
+import org.trainer4j.transformers.Scalars;
 
 /**
  * Cross entropy over logits as HF computes it: PyTorch's {@code CrossEntropyLoss} (mean over the labels that are
@@ -85,7 +86,9 @@ public final class CrossEntropyLoss extends Loss implements LabelSmoothable {
       return nll;
     }
     // Scalars as float32, as PyTorch applies a Python float to a float32 tensor (a double would promote to float64).
-    NDArray smoothed = negLogProbs.sum(new int[] {1}).mul(counts).sum().div(active.mul((float) classes));
-    return nll.mul((float) (1 - labelSmoothingFactor)).add(smoothed.mul((float) labelSmoothingFactor));
+    // Scalars.times: the backward pass keeps these factors (see Scalars).
+    NDArray smoothed = negLogProbs.sum(new int[] {1}).mul(counts).sum().div(Scalars.times(active, classes));
+    return Scalars.times(nll, (float) (1 - labelSmoothingFactor))
+        .add(Scalars.times(smoothed, (float) labelSmoothingFactor));
   }
 }

@@ -57,6 +57,35 @@ class TrainingParityTest {
   }
 
   /**
+   * The same while the garbage collector runs all the time: DJL makes an array from a Java number (such as {@code
+   * x.mul(0.125f)}) on a direct buffer that only the array's Java object keeps alive; when PyTorch's autograd saves
+   * that array for the backward pass and the Java object is collected first, the backward reads freed memory, and the
+   * losses drift or turn NaN. Run 1 (label smoothing, padding to a multiple of 8) covers the loss's scalars too.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(ints = {0, 1})
+  void perStepLossesMatchPyTorchWhileTheGarbageCollectorRuns(int runIndex) throws InterruptedException {
+    JsonNode run = TinyBert.reference().path("training").get(runIndex);
+    BertConfig config = BertConfig.load(TinyBert.hfFolder()).withoutDropout();
+    Thread collector = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        System.gc();
+      }
+    }, "gc-all-the-time");
+    collector.setDaemon(true);
+    try (Model model = Model.newInstance("tiny-bert")) {
+      TinyBert.pretrainedClassifier(model, config);
+      collector.start();
+      List<Double> losses = train(model, run, a -> {});
+      collector.interrupt();
+      collector.join();
+      assertMatchesPyTorch(run, losses);
+    } finally {
+      collector.interrupt();
+    }
+  }
+
+  /**
    * The same classifier traced by export_torchscript.py, trained through DJL's PyTorch engine, with an evaluation
    * every 10 steps: the case that fails with PyTorch's graph optimizer on ("Inference tensors cannot be saved for
    * backward").
