@@ -27,6 +27,7 @@ import org.trainer4j.core.console.ProgressCallback;
 import org.trainer4j.core.data.DataCollator;
 import org.trainer4j.core.data.Sampler;
 import org.trainer4j.core.data.TrainerDataset;
+import org.trainer4j.core.engine.ComputeLoss;
 import org.trainer4j.core.engine.DjlEngine;
 import org.trainer4j.core.engine.InferenceModel;
 import org.trainer4j.core.engine.TrainingEngine;
@@ -34,6 +35,7 @@ import org.trainer4j.core.internal.ConstructionChecks;
 import org.trainer4j.core.internal.engine.CpuEngineNoise;
 import org.trainer4j.core.internal.engine.EngineCheck;
 import org.trainer4j.core.internal.Session;
+import org.trainer4j.core.internal.TrainerLoss;
 import org.trainer4j.core.metrics.BatchComputeMetrics;
 import org.trainer4j.core.metrics.ComputeMetrics;
 import org.trainer4j.core.metrics.PredictionOutput;
@@ -88,12 +90,11 @@ public final class Trainer implements AutoCloseable {
     if (b.engine == null) {
       NDManager manager = model != null ? model.getNDManager() : NDManager.newBaseManager();
       EngineCheck.requireEngine(manager, b.classLoader);
-      if (b.loss == null) {
-        throw new IllegalArgumentException("a loss is required, e.g. Trainer.builder().loss(Loss.softmaxCrossEntropyLoss())");
-      }
-      this.engine = model != null ? new DjlEngine(model, b.loss, args.labelNames())
-          : DjlEngine.forInference(b.inference, manager, b.loss, args.labelNames());
+      ComputeLoss loss = TrainerLoss.of(b.loss, b.computeLoss, args);
+      this.engine = model != null ? new DjlEngine(model, loss, args.labelNames())
+          : DjlEngine.forInference(b.inference, manager, loss, args.labelNames());
     } else {
+      TrainerLoss.checkOwnEngine(args);
       this.engine = b.engine;
     }
     if (b.engine != null || model != null) {
@@ -287,6 +288,7 @@ public final class Trainer implements AutoCloseable {
     private InferenceModel inference;
     private TrainingEngine engine;
     private Loss loss;
+    private ComputeLoss computeLoss;
     private TrainingArguments args;
     private TrainerDataset trainDataset;
     private TrainerDataset evalDataset;
@@ -307,8 +309,16 @@ public final class Trainer implements AutoCloseable {
      * engine wraps a {@link DjlEngine} this way.
      */
     public Builder engine(TrainingEngine v) { engine = v; return this; }
-    /** The loss, called as {@code loss.evaluate(labels, predictions)}. */
+    /**
+     * The loss, called as {@code loss.evaluate(labels, predictions)}; with {@code label_smoothing_factor} above
+     * 0, its label-smoothed copy ({@link org.trainer4j.core.engine.LabelSmoothable}).
+     */
     public Builder loss(Loss v) { loss = v; return this; }
+    /**
+     * HF's {@code compute_loss} override instead of a {@code loss}: a function that runs the model on each
+     * batch's inputs and returns the loss and the outputs ({@link ComputeLoss}).
+     */
+    public Builder computeLoss(ComputeLoss v) { computeLoss = v; return this; }
     public Builder args(TrainingArguments v) { args = v; return this; }
     public Builder trainDataset(TrainerDataset v) { trainDataset = v; return this; }
     public Builder trainDataset(ai.djl.training.dataset.RandomAccessDataset v) { return trainDataset(TrainerDataset.of(v)); }

@@ -263,8 +263,10 @@ public final class DataParallelEngine implements TrainingEngine {
         int bytes = (int) a.size() * Float.BYTES;
         ByteBuffer slice = buffer.slice(offset, bytes).order(ByteOrder.nativeOrder());
         NDArray result = temporary.create(slice.asFloatBuffer(), a.getShape());
-        try (NDArray target = ofGradients ? a.getGradient() : null) {
-          (target != null ? target : a).set(new NDIndex("..."), result);
+        // A parameter is written through a detached view (PyTorch's detach(): the same storage), as
+        // autograd refuses in-place writes to it on a thread where DJL has not turned autograd off.
+        try (NDArray target = ofGradients ? a.getGradient() : a.stopGradient()) {
+          target.set(new NDIndex("..."), result);
         }
         offset += bytes;
       }

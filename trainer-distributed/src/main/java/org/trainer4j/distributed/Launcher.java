@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.trainer4j.core.checkpoint.Checkpoints;
 
 /**
  * The single-host launcher, {@code torchrun --nproc_per_node} for the JVM: starts N worker JVMs of one
@@ -139,15 +138,8 @@ public final class Launcher {
 
   static String failureMessage(Job job, int rank, long pid, int code) {
     String how = code > 128 ? "was killed by signal " + (code - 128) : "exited with code " + code;
-    String checkpoint = job.outputDir()
-        .filter(Files::isDirectory)
-        .flatMap(Checkpoints::latest)
-        .map(c -> "the last checkpoint is " + c + "; run again with --resume_from_checkpoint " + c
-            + " (or true) to continue from it")
-        .orElse(job.outputDir().map(d -> "no checkpoint was saved in " + d).orElse("no --output_dir was given,"
-            + " so no checkpoint to name"));
     return "distributed job failed: worker " + rank + " of " + job.processes() + " (pid " + pid + ") " + how
-        + "; the other workers were stopped; " + checkpoint;
+        + "; the other workers were stopped; " + ResumeAdvice.of(job.outputDir());
   }
 
   /** The rank of the first worker that exits with a failure, or -1 when all succeed. */

@@ -53,6 +53,43 @@ class SparkDataParallelTest {
   }
 
   @Test
+  void aFailedWorkerFailsTheJobNamingItAndTheLastCheckpoint() {
+    String output = dir.toString();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> SparkDataParallel.run(spark, 1, 30, dir, (env, collective) -> {
+          TrainWorker.train(Path.of(output), 64, 1, "none", -1, env, collective);
+          throw new IllegalStateException("out of disk after training");
+        }));
+    assertTrue(e.getMessage().startsWith("distributed job failed: worker 0 of 1 (executor driver on "),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("java.lang.IllegalStateException: out of disk after training"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("Spark stopped the other workers; the last checkpoint is "
+        + dir.resolve("checkpoint-6") + "; run again with --resume_from_checkpoint " + dir.resolve("checkpoint-6")
+        + " (or true) to continue from it"), e.getMessage());
+  }
+
+  @Test
+  void aTaskTakesItsLocalRankAmongTheTasksOnItsHost() {
+    List<String> executors = List.of("10.0.0.1:4001", "10.0.0.2:4001", "10.0.0.1:4002");
+    WorkerEnvironment third = SparkDataParallel.place(executors, 2, "10.0.0.9", 9091, 30);
+    assertEquals(new WorkerEnvironment(2, 3, 1, 2, "10.0.0.9", 9091, 30), third);
+    assertEquals(new WorkerEnvironment(1, 3, 0, 1, "10.0.0.9", 9091, 30),
+        SparkDataParallel.place(executors, 1, "10.0.0.9", 9091, 30));
+  }
+
+  @Test
+  void tasksSharingAnExecutorFailAtOnceNamingItAndTheSettings() {
+    // Without the check, the two would block each other in XGBoost's one-per-JVM communicator until the
+    // timeout, then fail as "cannot reach the other workers".
+    List<String> executors = List.of("10.0.0.1:4001", "10.0.0.2:4001", "10.0.0.1:4001");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SparkDataParallel.place(executors, 2, "10.0.0.9", 9091, 30));
+    assertEquals("tasks 0 and 2 of the barrier stage run in the same executor (10.0.0.1:4001), but XGBoost's"
+        + " communicator is one per JVM: each executor must have one task slot; set spark.task.cpus equal to"
+        + " spark.executor.cores", e.getMessage());
+  }
+
+  @Test
   void moreThanOneWorkerInLocalModeIsRefusedWithTheReason() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> SparkDataParallel.run(spark, 2, 30, (env, collective) -> "never"));

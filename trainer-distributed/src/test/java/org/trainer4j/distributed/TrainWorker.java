@@ -9,6 +9,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,9 +51,13 @@ public final class TrainWorker {
     int accumulate = extra.startsWith("accumulate=") ? Integer.parseInt(extra.substring("accumulate=".length())) : 1;
     WorkerEnvironment env = WorkerEnvironment.from(System.getenv());
     try (Collective collective = env.worldSize() > 1 ? XgboostCollective.connect(env) : Collective.single()) {
-      Map<String, Object> result = train(output, batch, accumulate, resume, killAt, env, collective);
-      new ObjectMapper().writeValue(output.resolve("result-rank" + env.rank() + ".json").toFile(), result);
+      writeResult(output, env.rank(), train(output, batch, accumulate, resume, killAt, env, collective));
     }
+  }
+
+  /** Writes a worker's result as {@code result-rank<r>.json} in the output folder, where the tests read it. */
+  static void writeResult(Path output, int rank, Map<String, Object> result) throws IOException {
+    new ObjectMapper().writeValue(output.resolve("result-rank" + rank + ".json").toFile(), result);
   }
 
   /** Trains as described above; returns the log history, the process flags and the final weights. */

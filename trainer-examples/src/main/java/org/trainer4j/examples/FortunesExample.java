@@ -1,6 +1,8 @@
 package org.trainer4j.examples;
 
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -41,7 +43,7 @@ public final class FortunesExample {
   static final List<String> DEFAULTS = List.of(
       "--output_dir", "trainer_output/fortunes", "--overwrite_output_dir", "true",
       "--num_train_epochs", "4", "--per_device_train_batch_size", "16", "--per_device_eval_batch_size", "64",
-      "--learning_rate", "1e-4", "--weight_decay", "0.01", "--warmup_ratio", "0.1", "--logging_steps", "10",
+      "--learning_rate", "5e-5", "--weight_decay", "0.01", "--warmup_ratio", "0.1", "--logging_steps", "10",
       "--eval_strategy", "epoch", "--save_strategy", "epoch", "--save_total_limit", "1",
       "--load_best_model_at_end", "true", "--metric_for_best_model", "accuracy", "--seed", "42");
 
@@ -74,6 +76,9 @@ public final class FortunesExample {
         .option("pooling", "mean", "mean: a classifier on the mean-pooled tokens, as sentence-transformers pool;"
             + " cls: HF's BertForSequenceClassification (a fresh pooler on [CLS]), also saved as an HF folder")
         .option("max_length", "128", "tokens per text, special tokens included (longer texts are truncated)")
+        .option("classifier_init", "", "probe: start the classifier from the trained linear probe, then fine-tune"
+            + " everything (LP-FT); random: a fresh classifier. Default: probe with --pooling mean, random with cls"
+            + " (the probe is trained on mean pooling)")
         .option("probe_epochs", "30", "epochs of the linear probe on frozen embeddings")
         .option("bag_of_words_epochs", "20", "epochs of the bag-of-words MLP");
   }
@@ -101,10 +106,28 @@ public final class FortunesExample {
         default -> throw new IllegalArgumentException("pooling=" + parsed.options().get("pooling")
             + " is not allowed; use mean or cls");
       };
+      boolean fromProbe = classifierFromProbe(parsed.options().get("classifier_init"), pooling);
+
+      TextBaselines.Probe probe;
+      try (Model encoderModel = Model.newInstance("minilm-encoder")) {
+        BertModel encoder = files.load(encoderModel, new BertModel(encoderConfig.withoutDropout(), Pooling.MEAN));
+        probe = TextBaselines.linearProbe(
+            TextBaselines.embeddings(encoder, encoderModel.getNDManager(), collator, train),
+            TextBaselines.embeddings(encoder, encoderModel.getNDManager(), collator, test),
+            Fortunes.TOPICS.size(), args.outputDir().resolve("baselines/linear-probe"), parsed.intOption("probe_epochs"));
+      }
+
       double fineTuned;
       Map<String, String> locations;
       try (Model model = Model.newInstance("fortunes-minilm")) {
         BertForSequenceClassification block = files.load(model, new BertForSequenceClassification(config, pooling));
+        if (fromProbe) {
+          // LP-FT: fine-tuning from a trained head changes the pretrained features less than from a random one.
+          copyInto(block, "classifier.weight", probe.weight());
+          copyInto(block, "classifier.bias", probe.bias());
+          System.out.println("The classifier starts from the linear probe (classifier_init=probe), not newly"
+              + " initialized; then the whole model is fine-tuned.");
+        }
         // HF has no class for a classifier on mean pooling: only the CLS-pooler model is saved as an HF folder.
         List<TrainerCallback> callbacks = pooling == Pooling.CLS_POOLER
             ? List.of(new HfModelFolderCallback(tokenizer)) : List.of();
@@ -130,17 +153,37 @@ public final class FortunesExample {
         throw new UncheckedIOException(e);
       }
 
-      double probe;
-      try (Model encoderModel = Model.newInstance("minilm-encoder")) {
-        BertModel encoder = files.load(encoderModel, new BertModel(encoderConfig.withoutDropout(), Pooling.MEAN));
-        probe = TextBaselines.linearProbe(
-            TextBaselines.embeddings(encoder, encoderModel.getNDManager(), collator, train),
-            TextBaselines.embeddings(encoder, encoderModel.getNDManager(), collator, test),
-            Fortunes.TOPICS.size(), args.outputDir().resolve("baselines/linear-probe"), parsed.intOption("probe_epochs"));
-      }
       double bag = TextBaselines.bagOfWords(data.train(), data.test(), Fortunes.TOPICS.size(),
           args.outputDir().resolve("baselines/bag-of-words"), parsed.intOption("bag_of_words_epochs"));
-      return new Result(fineTuned, probe, bag, locations);
+      return new Result(fineTuned, probe.accuracy(), bag, locations);
+    }
+  }
+
+  private static boolean classifierFromProbe(String init, Pooling pooling) {
+    switch (init) {
+      case "" -> {
+        return pooling == Pooling.MEAN;
+      }
+      case "random" -> {
+        return false;
+      }
+      case "probe" -> {
+        if (pooling != Pooling.MEAN) {
+          throw new IllegalArgumentException("classifier_init=probe needs pooling=mean (the probe is trained on"
+              + " mean-pooled embeddings); use classifier_init=random with pooling=cls");
+        }
+        return true;
+      }
+      default -> throw new IllegalArgumentException("classifier_init=" + init + " is not allowed; use probe or random");
+    }
+  }
+
+  /** Overwrites a parameter of the block with {@code values} (same element count, by indexed copy). */
+  private static void copyInto(BertForSequenceClassification block, String name, float[] values) {
+    NDArray target = block.getParameters().get(name).getArray();
+    try (NDArray source = target.getManager().create(values, target.getShape());
+        NDArray weight = target.stopGradient()) { // a detached view: autograd allows the in-place write on any thread
+      weight.set(new NDIndex("..."), source);
     }
   }
 }

@@ -71,10 +71,19 @@ final class TextBaselines {
     return out;
   }
 
-  /** Test accuracy of a linear classifier on frozen embeddings. */
-  static double linearProbe(List<Vector> train, List<Vector> test, int classes, Path outputDir, int epochs) {
-    SequentialBlock block = new SequentialBlock().add(Linear.builder().setUnits(classes).build());
-    return trainAndTest(block, train, test, outputDir, epochs, 1e-2);
+  /** A trained linear probe: its test accuracy and its layer's values ({@code weight} is classes × width). */
+  record Probe(double accuracy, float[] weight, float[] bias) {}
+
+  /** A linear classifier trained on frozen embeddings, with its test accuracy. */
+  static Probe linearProbe(List<Vector> train, List<Vector> test, int classes, Path outputDir, int epochs) {
+    Linear linear = Linear.builder().setUnits(classes).build();
+    SequentialBlock block = new SequentialBlock().add(linear);
+    float[][] values = new float[2][];
+    double accuracy = trainAndTest(block, train, test, outputDir, epochs, 1e-2, () -> {
+      values[0] = linear.getParameters().get("weight").getArray().toFloatArray();
+      values[1] = linear.getParameters().get("bias").getArray().toFloatArray();
+    });
+    return new Probe(accuracy, values[0], values[1]);
   }
 
   /** Test accuracy of a bag-of-words MLP (words seen at least twice in the training texts). */
@@ -84,7 +93,7 @@ final class TextBaselines {
     SequentialBlock block = new SequentialBlock().add(Linear.builder().setUnits(256).build())
         .add(Activation::relu).add(Dropout.builder().optRate(0.5f).build())
         .add(Linear.builder().setUnits(classes).build());
-    return trainAndTest(block, bags(train, vocabulary), bags(test, vocabulary), outputDir, epochs, 1e-3);
+    return trainAndTest(block, bags(train, vocabulary), bags(test, vocabulary), outputDir, epochs, 1e-3, () -> {});
   }
 
   static List<String> words(String text) {
@@ -125,8 +134,9 @@ final class TextBaselines {
     return out;
   }
 
+  /** Trains, runs {@code whileOpen} while the model is still open (to read its values), and tests. */
   private static double trainAndTest(SequentialBlock block, List<Vector> train, List<Vector> test, Path outputDir,
-      int epochs, double learningRate) {
+      int epochs, double learningRate, Runnable whileOpen) {
     TrainingArguments args = TrainingArguments.builder().outputDir(outputDir.toString()).overwriteOutputDir(true)
         .numTrainEpochs(epochs).perDeviceTrainBatchSize(32).perDeviceEvalBatchSize(256).learningRate(learningRate)
         .weightDecay(0.01).saveStrategy("no").loggingStrategy("no").disableTqdm(true).reportTo("none").seed(42).build();
@@ -136,6 +146,7 @@ final class TextBaselines {
           .trainDataset(TrainerDataset.of(train, COLLATOR))
           .computeMetrics(p -> Map.of("accuracy", Metrics.accuracy(p))).build()) {
         trainer.train();
+        whileOpen.run();
         PredictionOutput out = trainer.predict(TrainerDataset.of(test, COLLATOR));
         return ((Number) out.metrics().get("test_accuracy")).doubleValue();
       }

@@ -44,4 +44,27 @@ class FortunesExampleTest {
     assertTrue(Files.isRegularFile(out.resolve("model.onnx")), "the fine-tuned model exported to ONNX");
     assertTrue(result.locations().get("ONNX model").startsWith(out.resolve("model.onnx") + "  (ONNX Runtime within"));
   }
+
+  @Test
+  void withTheProbeAsItsClassifierAndNoLearningTheModelPredictsAsTheProbe() {
+    FortunesExample.Result result = FortunesExample.run(FortunesExample.options().parse(new String[] {
+        "--model_onnx", TINY.resolve("tiny-bert.onnx").toString(), "--tokenizer", TINY.resolve("hf/tokenizer.json")
+        .toString(), "--attention_heads", "4", "--max_length", "64", "--pooling", "mean", "--max_steps", "1",
+        "--learning_rate", "0", "--eval_strategy", "no", "--save_strategy", "no", "--load_best_model_at_end", "false",
+        "--disable_tqdm", "true", "--report_to", "none", "--output_dir", tmp.resolve("lp").toString(),
+        "--probe_epochs", "3", "--bag_of_words_epochs", "1"}));
+
+    assertEquals(result.linearProbe(), result.fineTuned(), "LP-FT starts from the probe: the same test accuracy");
+  }
+
+  @Test
+  void theProbeAsClassifierNeedsMeanPooling() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> FortunesExample.run(FortunesExample.options().parse(new String[] {
+            "--model_onnx", TINY.resolve("tiny-bert.onnx").toString(), "--tokenizer",
+            TINY.resolve("hf/tokenizer.json").toString(), "--attention_heads", "4", "--pooling", "cls",
+            "--classifier_init", "probe", "--report_to", "none", "--output_dir", tmp.resolve("x").toString()})));
+    assertEquals("classifier_init=probe needs pooling=mean (the probe is trained on mean-pooled embeddings); use"
+        + " classifier_init=random with pooling=cls", e.getMessage());
+  }
 }

@@ -53,6 +53,8 @@ final class ArgumentsValidator {
         "a positive number of epochs when max_steps is not set");
     require(a.warmupRatio >= 0 && a.warmupRatio <= 1, "warmup_ratio", a.warmupRatio, "a number in [0, 1]");
     require(a.warmupSteps >= 0, "warmup_steps", a.warmupSteps, "0 or more");
+    require(a.labelSmoothingFactor >= 0 && a.labelSmoothingFactor < 1, "label_smoothing_factor",
+        a.labelSmoothingFactor, "a number in [0, 1) (0: no label smoothing)");
     nonNegative("eval_delay", a.evalDelay);
     // numpy's seed (HF's set_seed) takes 0 to 2**32 - 1.
     require(a.seed >= 0, "seed", a.seed, "0 or more");

@@ -105,6 +105,10 @@ public final class TrainingArguments {
   @Help("Steps of linear warmup; overrides warmup_ratio.")
   int warmupSteps = 0;
 
+  @Help("Label smoothing epsilon of the loss (HF's LabelSmoother), in [0, 1); 0 means none. Above 0 the loss"
+      + " must implement LabelSmoothable, e.g. trainer-transformers' CrossEntropyLoss.")
+  double labelSmoothingFactor = 0;
+
   @Help("The optimizer.")
   OptimizerType optim = OptimizerType.ADAMW_TORCH;
 
@@ -356,6 +360,7 @@ public final class TrainingArguments {
   public Map<String, Object> lrSchedulerKwargs() { return Collections.unmodifiableMap(new LinkedHashMap<>(lrSchedulerKwargs)); }
   public double warmupRatio() { return warmupRatio; }
   public int warmupSteps() { return warmupSteps; }
+  public double labelSmoothingFactor() { return labelSmoothingFactor; }
   public OptimizerType optim() { return optim; }
   public Optional<String> optimArgs() { return Optional.ofNullable(optimArgs); }
   public Optional<Path> loggingDir() { return Optional.ofNullable(loggingDir).map(Path::of); }
@@ -443,6 +448,7 @@ public final class TrainingArguments {
     public Builder lrSchedulerKwargs(Map<String, ?> v) { a.lrSchedulerKwargs = new LinkedHashMap<>(v); return this; }
     public Builder warmupRatio(double v) { a.warmupRatio = v; return this; }
     public Builder warmupSteps(int v) { a.warmupSteps = v; return this; }
+    public Builder labelSmoothingFactor(double v) { a.labelSmoothingFactor = v; return this; }
     public Builder optim(OptimizerType v) { a.optim = v; return this; }
     public Builder optim(String v) { return optim(OptimizerType.of(v)); }
     public Builder optimArgs(String v) { a.optimArgs = v; return this; }

@@ -57,11 +57,13 @@ public final class ModelWeights {
             + " (" + tensor.dataType() + ") but the model's is " + target.getShape() + " ("
             + target.getDataType() + "); the checkpoint belongs to another model");
       }
-      try (NDManager scratch = target.getManager().newSubManager()) {
+      try (NDManager scratch = target.getManager().newSubManager(); NDArray weight = target.stopGradient()) {
         NDArray loaded = tensor.toArray(scratch);
         // An indexed copy, not set(Buffer): that makes the tensor use a Java direct buffer kept alive only by
-        // the wrapper it was called on (freed memory once that wrapper is collected), and PyTorch warns.
-        target.set(new NDIndex("..."), loaded);
+        // the wrapper it was called on (freed memory once that wrapper is collected), and PyTorch warns. Into
+        // a detached view (the same storage), as autograd refuses in-place writes to a weight on a thread
+        // where DJL has not turned it off.
+        weight.set(new NDIndex("..."), loaded);
       }
     }
     if (!missing.isEmpty()) {

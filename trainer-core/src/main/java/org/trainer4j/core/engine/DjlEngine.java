@@ -34,8 +34,8 @@ import org.trainer4j.core.optim.OptimizerState;
 import org.trainer4j.core.optim.Optimizers;
 
 /**
- * The engine of a DJL model: its block forward through a DJL {@link Loss}, gradients by DJL's gradient
- * collector, core's optimizers and clipping over the block's trainable parameters, weights in
+ * The engine of a DJL model: its block forward through a DJL {@link Loss} (or a {@link ComputeLoss} that runs
+ * the model itself), gradients by DJL's gradient collector, core's optimizers and clipping over the block's trainable parameters, weights in
  * safetensors. Any {@link Block} trains through it, whatever made it (a native block, a TorchScript
  * module wrapped as a block). Built from an {@link InferenceModel} it evaluates and predicts only.
  *
@@ -46,7 +46,7 @@ public final class DjlEngine implements TrainingEngine {
   private final Model model; // null for an InferenceModel
   private final InferenceModel inference;
   private final NDManager manager;
-  private final Loss loss;
+  private final ComputeLoss computeLoss;
   private final List<String> labelNames;
   private List<NamedParameter> parameters = List.of();
   private long parameterCount;
@@ -58,23 +58,39 @@ public final class DjlEngine implements TrainingEngine {
    * @param labelNames {@code label_names}: the labels the loss sees (empty: all)
    */
   public DjlEngine(Model model, Loss loss, List<String> labelNames) {
-    this.model = model;
-    this.inference = null;
-    this.manager = model.getNDManager();
-    this.loss = loss;
-    this.labelNames = List.copyOf(labelNames);
+    this(model, ComputeLoss.of(loss), labelNames);
+  }
+
+  /**
+   * The engine that trains this model's block with a loss function that runs the model itself (HF's {@code
+   * compute_loss} override).
+   *
+   * @param labelNames {@code label_names}: the labels the function sees (empty: all)
+   */
+  public DjlEngine(Model model, ComputeLoss computeLoss, List<String> labelNames) {
+    this(model, null, model.getNDManager(), computeLoss, labelNames);
   }
 
   /** An engine that evaluates and predicts with this model, and cannot train. */
   public static DjlEngine forInference(InferenceModel model, NDManager manager, Loss loss, List<String> labelNames) {
-    return new DjlEngine(model, manager, loss, labelNames);
+    return forInference(model, manager, ComputeLoss.of(loss), labelNames);
   }
 
-  private DjlEngine(InferenceModel inference, NDManager manager, Loss loss, List<String> labelNames) {
-    this.model = null;
+  /** An engine that evaluates and predicts with this model and loss function, and cannot train. */
+  public static DjlEngine forInference(InferenceModel model, NDManager manager, ComputeLoss computeLoss,
+      List<String> labelNames) {
+    return new DjlEngine(null, model, manager, computeLoss, labelNames);
+  }
+
+  private DjlEngine(Model model, InferenceModel inference, NDManager manager, ComputeLoss computeLoss,
+      List<String> labelNames) {
+    if (computeLoss == null) {
+      throw new IllegalArgumentException("the engine needs a loss or a compute_loss function, got null");
+    }
+    this.model = model;
     this.inference = inference;
     this.manager = manager;
-    this.loss = loss;
+    this.computeLoss = computeLoss;
     this.labelNames = List.copyOf(labelNames);
   }
 
@@ -140,17 +156,51 @@ public final class DjlEngine implements TrainingEngine {
     }
   }
 
-  /** The batch's loss, after checking its shapes; a loss the engine rejects is explained when it can be. */
+  /** The batch's loss, after checking its shapes. */
   private NDArray trainingLoss(Batch batch, MicroBatch micro, NDManager batchManager, boolean training) {
     BatchCheck.Place place = new BatchCheck.Place("training", micro.epoch(), micro.batch());
     BatchCheck.shapes(batch, micro.indices(), place);
-    NDList outputs = model.getBlock().forward(new ParameterStore(batchManager, false), batch.inputs(), training);
     NDList labels = selectLabels(batch.labels(), labelNames);
-    try {
-      return loss.evaluate(labels, outputs);
-    } catch (RuntimeException e) {
-      throw BatchCheck.explain(e, loss, labels, outputs, micro.indices(), place);
+    return lossAndOutputs(modelCall(batchManager, training), batch.inputs(), labels, micro.indices(), place).loss();
+  }
+
+  /** The model as a {@link ComputeLoss} calls it, in this batch's manager. */
+  private ComputeLoss.ModelCall modelCall(NDManager batchManager, boolean training) {
+    return new ComputeLoss.ModelCall() {
+      @Override
+      public NDList forward(NDList inputs) {
+        return model != null ? model.getBlock().forward(new ParameterStore(batchManager, false), inputs, training)
+            : inference.forward(inputs, batchManager);
+      }
+
+      @Override
+      public boolean training() {
+        return training;
+      }
+    };
+  }
+
+  /**
+   * The loss and outputs of a batch: a DJL loss the engine rejects is explained when it can be; a loss function
+   * must return a scalar.
+   */
+  private ComputeLoss.Result lossAndOutputs(ComputeLoss.ModelCall call, NDList inputs, NDList labels, int[] indices,
+      BatchCheck.Place place) {
+    if (computeLoss instanceof DjlLoss djl) {
+      NDList outputs = call.forward(inputs);
+      try {
+        return new ComputeLoss.Result(djl.loss().evaluate(labels, outputs), outputs);
+      } catch (RuntimeException e) {
+        throw BatchCheck.explain(e, djl.loss(), labels, outputs, indices, place);
+      }
     }
+    ComputeLoss.Result result = computeLoss.compute(call, inputs, labels);
+    if (result == null || result.loss() == null || result.outputs() == null || result.loss().getShape().size() != 1) {
+      throw new IllegalArgumentException("compute_loss must return a scalar loss and the model's outputs, got "
+          + (result == null ? "null" : result.loss() == null ? "no loss" : result.outputs() == null ? "no outputs"
+              : "a loss of shape " + result.loss().getShape()) + " for " + place);
+    }
+    return result;
   }
 
   @Override
@@ -229,27 +279,22 @@ public final class DjlEngine implements TrainingEngine {
         Batch batch = data.batch(batchManager, indices)) {
       scope.suppressNotUsedWarning();
       BatchCheck.shapes(batch, indices, place);
-      NDList outputs = model != null
-          ? model.getBlock().forward(new ParameterStore(batchManager, false), batch.inputs(), false)
-          : inference.forward(batch.inputs(), batchManager);
-      HostArray predictions = toHost(firstOutput(outputs, request.ignoreKeys()));
+      ComputeLoss.ModelCall call = modelCall(batchManager, false);
       NDList batchLabels = selectLabels(batch.labels(), request.labelNames());
+      NDList outputs;
       Optional<HostArray> labels = Optional.empty();
       Optional<Double> batchLoss = Optional.empty();
-      if (!batchLabels.isEmpty()) {
+      if (batchLabels.isEmpty()) {
+        outputs = call.forward(batch.inputs()); // no labels, no loss: the model alone (as HF's prediction_step)
+      } else {
+        ComputeLoss.Result result = lossAndOutputs(call, batch.inputs(), batchLabels, indices, place);
+        outputs = result.outputs();
         labels = Optional.of(toHost(batchLabels.get(0)));
-        batchLoss = Optional.of((double) lossOf(batchLabels, outputs, indices, place));
+        batchLoss = Optional.of((double) result.loss().toType(DataType.FLOAT32, false).getFloat());
       }
+      HostArray predictions = toHost(firstOutput(outputs, request.ignoreKeys()));
       Optional<HostArray> inputs = request.keepInputs() ? Optional.of(toHost(batch.inputs().get(0))) : Optional.empty();
       return new BatchOutput(predictions, labels, batchLoss, inputs, batch.size());
-    }
-  }
-
-  private float lossOf(NDList labels, NDList outputs, int[] indices, BatchCheck.Place place) {
-    try {
-      return loss.evaluate(labels, outputs).toType(DataType.FLOAT32, false).getFloat();
-    } catch (RuntimeException e) {
-      throw BatchCheck.explain(e, loss, labels, outputs, indices, place);
     }
   }
 

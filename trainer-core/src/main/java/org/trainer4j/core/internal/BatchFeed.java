@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +34,8 @@ final class BatchFeed implements TrainerDataset, AutoCloseable {
   private final Iterator<Planned> plan;
   private final int epoch;
   private final ExecutorService workers;
+  /** The pool's threads, joined at close: a terminated pool's last thread may still be finishing its exit. */
+  private final List<Thread> workerThreads = new CopyOnWriteArrayList<>();
   private final NDManager workspace;
   private final ArrayDeque<Pending> ahead = new ArrayDeque<>();
   private final int window;
@@ -66,6 +70,7 @@ final class BatchFeed implements TrainerDataset, AutoCloseable {
     ThreadFactory factory = task -> {
       Thread t = new Thread(task, "trainer4j-collator-" + feed + "-" + threads.incrementAndGet());
       t.setDaemon(true);
+      workerThreads.add(t);
       return t;
     };
     this.workers = Executors.newFixedThreadPool(numWorkers, factory);
@@ -194,6 +199,9 @@ final class BatchFeed implements TrainerDataset, AutoCloseable {
       try {
         // A collator in native code cannot be interrupted: wait for it, so no thread outlives train().
         if (workers.awaitTermination(1, TimeUnit.SECONDS)) {
+          for (Thread t : workerThreads) {
+            t.join();
+          }
           break;
         }
       } catch (InterruptedException e) {

@@ -107,8 +107,11 @@ abstract class TorchOptimizer implements Optimizer {
     steps++;
     for (int i = 0; i < parameters.size(); i++) {
       NamedParameter p = parameters.get(i);
-      try (NDArray grad = p.array().getGradient(); Scratch scratch = new Scratch()) {
-        update(p.array(), grad, learningRate, p.decay() ? weightDecay : 0, states.get(i), steps, scratch);
+      // The update writes through a detached view (PyTorch's detach(): the same storage): autograd refuses
+      // in-place writes to a weight on a thread where DJL has not turned it off (any but the engine's first).
+      try (NDArray param = p.array().stopGradient(); NDArray grad = p.array().getGradient();
+          Scratch scratch = new Scratch()) {
+        update(param, grad, learningRate, p.decay() ? weightDecay : 0, states.get(i), steps, scratch);
       }
     }
   }

@@ -80,6 +80,19 @@ class ArgumentsValidationTest {
   }
 
   @Test
+  void labelSmoothingFactorIsInZeroToOne() {
+    assertEquals(0.1, TrainingArguments.parse("--label_smoothing_factor", "0.1").labelSmoothingFactor());
+    assertEquals(0.2, TrainingArguments.fromJson("{\"label_smoothing_factor\": 0.2}").labelSmoothingFactor());
+    assertEquals(0.0, TrainingArguments.parse("--label_smoothing_factor", "0").labelSmoothingFactor());
+    assertMessage("label_smoothing_factor=1 is not allowed; use a number in [0, 1) (0: no label smoothing)",
+        () -> TrainingArguments.parse("--label_smoothing_factor", "1"));
+    assertMessage("label_smoothing_factor=-0.1 is not allowed; use a number in [0, 1) (0: no label smoothing)",
+        () -> TrainingArguments.builder().labelSmoothingFactor(-0.1).build());
+    assertMessage("label_smoothing_factor=NaN is not allowed; use a number in [0, 1) (0: no label smoothing)",
+        () -> TrainingArguments.parse("--label_smoothing_factor", "nan"));
+  }
+
+  @Test
   void stepIntervalsAreRatiosBelowOneOrWholeStepCounts() {
     assertMessage("logging_steps=0 is not allowed; use a positive number with logging_strategy=steps (a whole"
         + " number of steps, or a ratio of the total below 1)", () -> TrainingArguments.parse("--logging_steps", "0"));

@@ -45,6 +45,7 @@ class TrainingArgumentsTest {
     assertEquals(Map.of(), a.lrSchedulerKwargs());
     assertEquals(0.0, a.warmupRatio());
     assertEquals(0, a.warmupSteps());
+    assertEquals(0.0, a.labelSmoothingFactor());
     assertEquals(OptimizerType.ADAMW_TORCH, a.optim());
     assertEquals(Optional.empty(), a.optimArgs());
     assertEquals(Optional.empty(), a.loggingDir());
@@ -85,7 +86,7 @@ class TrainingArgumentsTest {
         "eval_steps", "eval_delay", "eval_on_start", "per_device_train_batch_size", "per_device_eval_batch_size",
         "gradient_accumulation_steps", "learning_rate", "weight_decay", "adam_beta1", "adam_beta2", "adam_epsilon",
         "max_grad_norm", "num_train_epochs", "max_steps", "lr_scheduler_type", "lr_scheduler_kwargs", "warmup_ratio",
-        "warmup_steps", "optim", "optim_args", "logging_dir", "logging_strategy", "logging_first_step",
+        "warmup_steps", "label_smoothing_factor", "optim", "optim_args", "logging_dir", "logging_strategy", "logging_first_step",
         "logging_steps", "logging_nan_inf_filter", "save_strategy", "save_steps", "save_total_limit",
         "save_only_model", "seed", "data_seed", "dataloader_drop_last", "train_sampling_strategy",
         "group_by_length", "length_column_name", "dataloader_num_workers", "dataloader_prefetch_factor", "ignore_data_skip", "eval_accumulation_steps", "batch_eval_metrics", "run_name",
@@ -124,6 +125,7 @@ class TrainingArgumentsTest {
     assertEquals(Map.of("num_cycles", 2L), a.lrSchedulerKwargs());
     assertEquals(0.1, a.warmupRatio());
     assertEquals(10, a.warmupSteps());
+    assertEquals(0.1, a.labelSmoothingFactor());
     assertEquals(OptimizerType.SGD, a.optim());
     assertEquals(Optional.of("momentum=0.9"), a.optimArgs());
     assertEquals(Optional.of(Path.of("logs")), a.loggingDir());
@@ -274,7 +276,7 @@ class TrainingArgumentsTest {
         .perDeviceTrainBatchSize(16).perDeviceEvalBatchSize(32).gradientAccumulationSteps(4)
         .learningRate(3e-5).weightDecay(0.01).adamBeta1(0.8).adamBeta2(0.98).adamEpsilon(1e-6).maxGradNorm(0.5)
         .numTrainEpochs(2.5).maxSteps(1000).lrSchedulerType("cosine_with_restarts")
-        .lrSchedulerKwargs(Map.of("num_cycles", 2)).warmupRatio(0.1).warmupSteps(10).optim("sgd")
+        .lrSchedulerKwargs(Map.of("num_cycles", 2)).warmupRatio(0.1).warmupSteps(10).labelSmoothingFactor(0.1).optim("sgd")
         .optimArgs("momentum=0.9").loggingDir(Path.of("logs")).loggingStrategy("steps").loggingFirstStep(true)
         .loggingSteps(25).loggingNanInfFilter(false).saveStrategy("steps").saveSteps(100).saveTotalLimit(3)
         .saveOnlyModel(true).seed(7).dataSeed(11).dataloaderDropLast(true)

@@ -100,14 +100,17 @@ class KillAndResumeTest {
     int target = first + saves;
     Process p = start(out, maxSteps, size);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_TIMEOUT_SECONDS);
-    long lastSave = 0;
+    long lastSave = -1; // when a save was first seen; none yet
     long gap = 0;
     for (int seen = first - 1; seen < target && p.isAlive() && System.nanoTime() < deadline; ) {
       Thread.sleep(2);
       int now = journal(out).size();
       if (now > seen) {
-        gap = now > first ? System.nanoTime() - lastSave : 0;
-        lastSave = System.nanoTime();
+        // Two saves can land within one poll: the gap is then measured from the last save seen before them
+        // (never from "time zero", which made the sleep below last for days).
+        long t = System.nanoTime();
+        gap = lastSave < 0 ? 0 : (t - lastSave) / (now - seen);
+        lastSave = t;
         seen = now;
       }
     }

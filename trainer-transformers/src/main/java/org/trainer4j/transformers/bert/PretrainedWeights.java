@@ -221,12 +221,13 @@ public final class PretrainedWeights {
     }
     for (Map.Entry<String, Values> v : values.entrySet()) {
       NDArray target = parameters.get(v.getKey()).getArray();
-      try (NDManager scratch = manager.newSubManager()) {
+      try (NDManager scratch = manager.newSubManager(); NDArray weight = target.stopGradient()) {
         Values source = v.getValue();
         NDArray loaded = scratch.create(source.data().duplicate().order(ByteOrder.LITTLE_ENDIAN), source.shape(),
             source.dataType());
-        // An indexed copy: set(Buffer) would make the parameter use a Java buffer (see ModelWeights).
-        target.set(new NDIndex("..."), loaded.toType(DataType.FLOAT32, false));
+        // An indexed copy into a detached view, as ModelWeights does: set(Buffer) would make the parameter use a
+        // Java buffer, and autograd refuses in-place writes to a weight on threads other than the engine's first.
+        weight.set(new NDIndex("..."), loaded.toType(DataType.FLOAT32, false));
       }
     }
     if (!fresh.isEmpty()) {

@@ -26,9 +26,10 @@ import ai.djl.training.loss.Loss;
  * Trainer.builder().model(model).loss(weighted)...
  * }</pre>
  *
- * <p>It does not see the model's inputs (HF's {@code compute_loss} override does, and runs the model itself):
- * an array the loss needs, such as a mask or a teacher's logits, goes into the batch's labels through the
- * collator.
+ * <p>It does not see the model's inputs. For a loss that needs them (a mask, a teacher model run on the same
+ * inputs), give the Trainer HF's {@code compute_loss} override instead: {@code Trainer.builder().computeLoss(...)}
+ * with a core {@code ComputeLoss}, which runs the model itself. It cannot smooth its labels: with {@code
+ * label_smoothing_factor} above 0 the Trainer refuses it (HF would ignore the factor).
  */
 @FunctionalInterface
 public interface ComputeLossFunc {

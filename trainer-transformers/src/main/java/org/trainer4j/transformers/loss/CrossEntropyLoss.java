@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
+import org.trainer4j.core.engine.LabelSmoothable;
 import org.trainer4j.transformers.Scalars;
 
 /**
@@ -14,8 +15,11 @@ import org.trainer4j.transformers.Scalars;
  * <p>Logits are {@code [batch, classes]} with labels {@code [batch]}, or {@code [batch, length, classes]} with labels
  * {@code [batch, length]} (token classification; padding labels are -100). A batch in which every label is -100 has
  * a NaN loss, as in PyTorch. Predictions are the model's output named {@code logits}, else its first output.
+ *
+ * <p>It is {@link LabelSmoothable}: with {@code label_smoothing_factor} above 0 in the {@code TrainingArguments},
+ * the Trainer trains and evaluates with {@code new CrossEntropyLoss(label_smoothing_factor)}.
  */
-public final class CrossEntropyLoss extends Loss {
+public final class CrossEntropyLoss extends Loss implements LabelSmoothable {
   /** HF's and PyTorch's {@code ignore_index}. */
   public static final long IGNORE_INDEX = -100;
 
@@ -41,6 +45,22 @@ public final class CrossEntropyLoss extends Loss {
 
   public double labelSmoothingFactor() {
     return labelSmoothingFactor;
+  }
+
+  /**
+   * {@code new CrossEntropyLoss(labelSmoothingFactor)}, for the Trainer's {@code label_smoothing_factor}.
+   *
+   * @throws IllegalArgumentException when this loss already smooths by another factor (two settings of one
+   *     thing), or the factor is not in [0, 1)
+   */
+  @Override
+  public CrossEntropyLoss withLabelSmoothing(double labelSmoothingFactor) {
+    if (this.labelSmoothingFactor != 0 && this.labelSmoothingFactor != labelSmoothingFactor) {
+      throw new IllegalArgumentException("label_smoothing_factor=" + labelSmoothingFactor + " is not allowed with"
+          + " new CrossEntropyLoss(" + this.labelSmoothingFactor + "), which smooths by " + this.labelSmoothingFactor
+          + " already; give the factor once: new CrossEntropyLoss() with the option, or the option at 0");
+    }
+    return new CrossEntropyLoss(labelSmoothingFactor);
   }
 
   @Override

@@ -115,6 +115,18 @@ public final class DataCollatorWithPadding implements DataCollator<Features> {
     return new Batch(inputs, labelList, batch);
   }
 
+  /**
+   * A collator of raw text examples that tokenizes each batch with {@code tokenizer} (HF's on-the-fly
+   * tokenization, as {@code IterableDataset.map(tokenize)} does for a streamed dataset), then pads it as this
+   * collator does: for {@link TextDatasets#streamJsonLines} and {@link TextDatasets#streamCsv}, whose examples are
+   * read as training consumes them. With {@code dataloader_num_workers} above 0 the tokenizing runs on the
+   * collator threads.
+   */
+  public DataCollator<TextExample> tokenizingWith(TextTokenizer tokenizer) {
+    java.util.Objects.requireNonNull(tokenizer, "tokenizer");
+    return (examples, manager) -> collate(tokenizer.tokenize(examples), manager);
+  }
+
   private int paddedLength(List<Features> examples, int longest, int shortest) {
     if (padding == Padding.DO_NOT_PAD) {
       if (longest != shortest) {

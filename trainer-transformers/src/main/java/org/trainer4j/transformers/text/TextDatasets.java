@@ -17,11 +17,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.trainer4j.core.data.DataCollator;
+import org.trainer4j.core.data.ExampleSource;
+import org.trainer4j.core.data.StreamingDataset;
 import org.trainer4j.transformers.JsonFiles;
 
 /**
- * Reads labelled text from JSON-lines and CSV files into memory, as HF's {@code load_dataset("json" | "csv")}
- * does for small files. Every bad row is an error that names the file, the row and the column.
+ * Reads labelled text from JSON-lines and CSV files: into memory, as HF's {@code load_dataset("json" | "csv")} does
+ * for small files, or as a {@link StreamingDataset} read lazily once per epoch (HF's {@code streaming=True}) for
+ * large ones. Every bad row is an error that names the file, the row and the column.
  */
 public final class TextDatasets {
   private TextDatasets() {}
@@ -34,41 +42,7 @@ public final class TextDatasets {
    *     label that {@code label2id} does not know
    */
   public static List<TextExample> readJsonLines(Path file, TextColumns columns) {
-    List<TextExample> examples = new ArrayList<>();
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      int number = 0;
-      while ((line = reader.readLine()) != null) {
-        number++;
-        if (line.isBlank()) {
-          continue;
-        }
-        String where = "line " + number + " of " + file;
-        JsonNode row;
-        try {
-          row = JsonFiles.mapper().readTree(line);
-        } catch (JacksonException e) {
-          throw new IllegalArgumentException(where + " is not JSON: " + e.getOriginalMessage(), e);
-        }
-        if (row == null || !row.isObject()) {
-          throw new IllegalArgumentException(where + " is not a JSON object");
-        }
-        examples.add(example(columns, where, name -> {
-          JsonNode v = row.get(name);
-          if (v == null || v.isNull()) {
-            return Optional.empty();
-          }
-          if (!v.isValueNode()) {
-            throw new IllegalArgumentException(where + ": column '" + name + "' holds " + v.getNodeType()
-                + ", not a text or number");
-          }
-          return Optional.of(new Cell(v.asText(), v.isIntegralNumber()));
-        }));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
-    return examples;
+    return readAll(file, () -> jsonLines(file, columns));
   }
 
   /**
@@ -79,24 +53,111 @@ public final class TextDatasets {
    *     that {@code label2id} does not know
    */
   public static List<TextExample> readCsv(Path file, TextColumns columns) {
-    CsvMapper mapper = new CsvMapper().enable(CsvParser.Feature.FAIL_ON_MISSING_COLUMNS)
-        .enable(CsvParser.Feature.FAIL_ON_MISSING_HEADER_COLUMNS);
-    CsvSchema schema = CsvSchema.emptySchema().withHeader().withStrictHeaders(false);
-    List<TextExample> examples = new ArrayList<>();
-    try (MappingIterator<Map<String, String>> rows =
-        mapper.readerForMapOf(String.class).with(schema).readValues(file.toFile())) {
-      for (int record = 1; ; record++) {
-        Optional<Map<String, String>> row = nextRecord(rows, file, record);
-        if (row.isEmpty()) {
-          break;
-        }
-        String where = "record " + record + " (after the header) of " + file;
-        examples.add(example(columns, where, name -> Optional.ofNullable(row.get().get(name)).map(v -> new Cell(v, false))));
-      }
+    return readAll(file, () -> csv(file, columns));
+  }
+
+  /**
+   * The examples of {@link #readJsonLines}, read lazily: the file is opened at the start of each epoch and read
+   * as training consumes the examples, so memory does not grow with its size. A bad line stops training with the
+   * same error, when it is reached. {@code collator} batches the examples, e.g. {@link
+   * DataCollatorWithPadding#tokenizingWith} to tokenize each batch as it is made. Training on it needs {@code
+   * max_steps} (docs/DATA.md).
+   *
+   * @throws IllegalArgumentException when the file does not exist
+   */
+  public static StreamingDataset<TextExample> streamJsonLines(Path file, TextColumns columns,
+      DataCollator<TextExample> collator) {
+    return StreamingDataset.of(source(file, () -> jsonLines(file, columns)), collator);
+  }
+
+  /** The examples of {@link #readCsv}, read lazily as {@link #streamJsonLines} reads its file. */
+  public static StreamingDataset<TextExample> streamCsv(Path file, TextColumns columns,
+      DataCollator<TextExample> collator) {
+    return StreamingDataset.of(source(file, () -> csv(file, columns)), collator);
+  }
+
+  private static ExampleSource<TextExample> source(Path file, ExampleSource<TextExample> open) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no text dataset at " + file + ": give the path of a file");
+    }
+    return open;
+  }
+
+  private static List<TextExample> readAll(Path file, ExampleSource<TextExample> open) {
+    try (Stream<TextExample> examples = open.open()) {
+      return examples.collect(Collectors.toCollection(ArrayList::new));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
-    return examples;
+  }
+
+  /** The examples of a JSON-lines file as a lazy stream that closes the file when it is closed. */
+  private static Stream<TextExample> jsonLines(Path file, TextColumns columns) throws IOException {
+    BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    return numbered(number -> readLine(reader, file, number)).filter(line -> !line.value().isBlank())
+        .map(line -> jsonExample(file, columns, line)).onClose(() -> close(reader, file));
+  }
+
+  /** The examples of a CSV file as a lazy stream that closes the file when it is closed. */
+  private static Stream<TextExample> csv(Path file, TextColumns columns) throws IOException {
+    CsvMapper mapper = new CsvMapper().enable(CsvParser.Feature.FAIL_ON_MISSING_COLUMNS)
+        .enable(CsvParser.Feature.FAIL_ON_MISSING_HEADER_COLUMNS);
+    CsvSchema schema = CsvSchema.emptySchema().withHeader().withStrictHeaders(false);
+    MappingIterator<Map<String, String>> rows = mapper.readerForMapOf(String.class).with(schema)
+        .readValues(file.toFile());
+    return numbered(record -> nextRecord(rows, file, record)).map(row -> {
+      String where = "record " + row.number() + " (after the header) of " + file;
+      return example(columns, where, name -> Optional.ofNullable(row.value().get(name)).map(v -> new Cell(v, false)));
+    }).onClose(() -> close(rows, file));
+  }
+
+  /** A line or record and its number, from 1. */
+  private record Numbered<T>(int number, T value) {}
+
+  /** {@code next.apply(1)}, {@code next.apply(2)}, ... until one is empty, read one at a time. */
+  private static <T> Stream<Numbered<T>> numbered(IntFunction<Optional<T>> next) {
+    return IntStream.iterate(1, n -> n + 1).mapToObj(n -> next.apply(n).map(v -> new Numbered<>(n, v)))
+        .takeWhile(Optional::isPresent).map(Optional::get);
+  }
+
+  private static Optional<String> readLine(BufferedReader reader, Path file, int number) {
+    try {
+      return Optional.ofNullable(reader.readLine());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read line " + number + " of " + file, e);
+    }
+  }
+
+  private static TextExample jsonExample(Path file, TextColumns columns, Numbered<String> line) {
+    String where = "line " + line.number() + " of " + file;
+    JsonNode row;
+    try {
+      row = JsonFiles.mapper().readTree(line.value());
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException(where + " is not JSON: " + e.getOriginalMessage(), e);
+    }
+    if (row == null || !row.isObject()) {
+      throw new IllegalArgumentException(where + " is not a JSON object");
+    }
+    return example(columns, where, name -> {
+      JsonNode v = row.get(name);
+      if (v == null || v.isNull()) {
+        return Optional.empty();
+      }
+      if (!v.isValueNode()) {
+        throw new IllegalArgumentException(where + ": column '" + name + "' holds " + v.getNodeType()
+            + ", not a text or number");
+      }
+      return Optional.of(new Cell(v.asText(), v.isIntegralNumber()));
+    });
+  }
+
+  private static void close(java.io.Closeable file, Path path) {
+    try {
+      file.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close " + path, e);
+    }
   }
 
   private static Optional<Map<String, String>> nextRecord(MappingIterator<Map<String, String>> rows, Path file,

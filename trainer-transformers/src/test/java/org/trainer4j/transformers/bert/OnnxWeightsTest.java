@@ -52,6 +52,36 @@ class OnnxWeightsTest {
     }
   }
 
+  /**
+   * PyTorch's autograd switch is per thread and DJL turns it off only on the thread that started the engine: on
+   * any other (a Spark task's, a server's request thread) an in-place write into a weight is refused.
+   */
+  @Test
+  void loadsOnAThreadOtherThanTheEnginesFirst() throws Exception {
+    BertConfig config = BertConfig.load(TinyBert.hfFolder());
+    NDManager.newBaseManager().close(); // the engine starts on this thread
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    float[][] loaded = new float[1][];
+    Thread other = new Thread(() -> {
+      try (NDManager manager = NDManager.newBaseManager()) {
+        BertModel model = new BertModel(config, Pooling.CLS_POOLER);
+        PretrainedWeights.loadSafetensors(model, manager, TinyBert.hfFolder());
+        loaded[0] = model.getParameters().get("embeddings.word_embeddings.weight").getArray().toFloatArray();
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    });
+    other.start();
+    other.join();
+    assertEquals(null, failure.get(), "loading on another thread failed");
+    try (NDManager manager = NDManager.newBaseManager()) {
+      BertModel model = new BertModel(config, Pooling.CLS_POOLER);
+      PretrainedWeights.loadSafetensors(model, manager, TinyBert.hfFolder());
+      assertArrayEquals(model.getParameters().get("embeddings.word_embeddings.weight").getArray().toFloatArray(),
+          loaded[0]);
+    }
+  }
+
   @Test
   void infersTheConfigurationFromTheExportGivenTheNumberOfHeads() {
     BertConfig fromHf = BertConfig.load(TinyBert.hfFolder());

@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trainer4j.core.data.DataCollator;
+import org.trainer4j.core.data.StreamingDataset;
 import org.trainer4j.transformers.TinyBert;
 
 class TextDatasetsTest {
@@ -29,6 +33,54 @@ class TextDatasetsTest {
     assertEquals(fromJson, fromCsv);
     assertEquals(TextExample.of("It will rain all afternoon, so take an umbrella.", 0), fromJson.get(0));
     assertEquals(OptionalInt.of(2), fromJson.get(59).label());
+  }
+
+  @Test
+  void streamedExamplesAreTheListReadersOnesEveryEpoch() {
+    TextColumns columns = TextColumns.builder().label2id(LABEL2ID).build();
+    List<TextExample> expected = TextDatasets.readJsonLines(TinyBert.sentencesJsonl(), columns);
+    DataCollator<TextExample> unused = (examples, manager) -> {
+      throw new AssertionError("not collated here");
+    };
+    StreamingDataset<TextExample> json = TextDatasets.streamJsonLines(TinyBert.sentencesJsonl(), columns, unused);
+    StreamingDataset<TextExample> csv = TextDatasets.streamCsv(TinyBert.sentencesCsv(), columns, unused);
+    for (int epoch = 0; epoch < 2; epoch++) {
+      try (Stream<TextExample> fromJson = json.open(); Stream<TextExample> fromCsv = csv.open()) {
+        assertEquals(expected, fromJson.toList());
+        assertEquals(expected, fromCsv.toList());
+      }
+    }
+  }
+
+  @Test
+  void aStreamReadsOnlyWhatIsConsumedAndNamesTheBadLineWhenItGetsThere() throws IOException {
+    TextColumns columns = TextColumns.builder().label2id(LABEL2ID).build();
+    DataCollator<TextExample> unused = (examples, manager) -> {
+      throw new AssertionError("not collated here");
+    };
+    Path jsonl = Files.writeString(tmp.resolve("late.jsonl"), "{\"text\": \"Sunny.\", \"label\": \"weather\"}\n\n"
+        + "{\"text\": \"Soup.\", \"label\": \"food\"}\n{\"text\": \n");
+    StreamingDataset<TextExample> json = TextDatasets.streamJsonLines(jsonl, columns, unused);
+    try (Stream<TextExample> examples = json.open()) {
+      assertEquals(List.of(TextExample.of("Sunny.", 0), TextExample.of("Soup.", 1)), examples.limit(2).toList());
+    }
+    try (Stream<TextExample> examples = json.open()) {
+      assertTrue(assertThrows(IllegalArgumentException.class, examples::toList).getMessage()
+          .startsWith("line 4 of " + jsonl + " is not JSON"));
+    }
+
+    Path csvFile = Files.writeString(tmp.resolve("late.csv"), "text,label\nSunny.,weather\nChess.,games\n");
+    try (Stream<TextExample> examples = TextDatasets.streamCsv(csvFile, columns, unused).open()) {
+      Iterator<TextExample> it = examples.iterator();
+      assertEquals(TextExample.of("Sunny.", 0), it.next());
+      assertEquals("record 2 (after the header) of " + csvFile + ": label 'games' in column 'label' is not in"
+          + " label2id; known labels: [food, sport, weather]",
+          assertThrows(IllegalArgumentException.class, it::next).getMessage());
+    }
+
+    Path missing = tmp.resolve("missing.jsonl");
+    assertEquals("no text dataset at " + missing + ": give the path of a file", assertThrows(
+        IllegalArgumentException.class, () -> TextDatasets.streamJsonLines(missing, columns, unused)).getMessage());
   }
 
   @Test
