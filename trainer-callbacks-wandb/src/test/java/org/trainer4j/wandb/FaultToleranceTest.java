@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.trainer4j.testkit.WandbFileReader;
 
 /**
  * What a run does when the server fails: retries that neither lose nor double a row, and a bounded

@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trainer4j.testkit.WandbFileReader;
 import org.trainer4j.testkit.WireMessage;
-import org.trainer4j.wandb.WandbFileReader.Rec;
+import org.trainer4j.testkit.WandbFileReader.Rec;
 
 /** An offline run's folder and .wandb file, read back as {@code wandb sync} would read them. */
 class OfflineRunTest {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.trainer4j.testkit.WandbFileReader;
 
 /**
  * The exact requests an online run makes, against a W&B server on loopback. The runs go by a manual

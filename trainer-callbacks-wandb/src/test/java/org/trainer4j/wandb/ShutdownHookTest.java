@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.trainer4j.wandb.WandbFileReader.Rec;
+import org.trainer4j.testkit.WandbFileReader;
+import org.trainer4j.testkit.WandbFileReader.Rec;
 
 /** A run left open when the JVM ends is finished by the shutdown hook: failed after a crash, else finished. */
 class ShutdownHookTest {

@@ -22,7 +22,8 @@ import org.trainer4j.core.data.Batch;
 import org.trainer4j.core.data.DataCollator;
 import org.trainer4j.core.data.TrainerDataset;
 import org.trainer4j.core.metrics.Metrics;
-import org.trainer4j.wandb.WandbFileReader.Rec;
+import org.trainer4j.testkit.WandbFileReader;
+import org.trainer4j.testkit.WandbFileReader.Rec;
 
 /** A real Trainer on the PyTorch engine reporting to an offline W&B run. */
 class TrainerEndToEndTest {

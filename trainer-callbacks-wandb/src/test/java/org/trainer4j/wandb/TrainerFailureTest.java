@@ -25,6 +25,7 @@ import org.trainer4j.core.callback.CallbackException;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.core.data.Batch;
 import org.trainer4j.core.data.TrainerDataset;
+import org.trainer4j.testkit.WandbFileReader;
 import org.trainer4j.testkit.WireMessage;
 
 /** A training that throws, in a try-with-resources Trainer, finishes its W&B run as failed (exit code 1). */

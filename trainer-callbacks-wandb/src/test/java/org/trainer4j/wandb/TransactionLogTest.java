@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trainer4j.testkit.WandbFileReader;
 
 class TransactionLogTest {
   @TempDir Path dir;

@@ -29,8 +29,9 @@ import org.trainer4j.core.callback.IntegrationContext;
 import org.trainer4j.core.callback.Integrations;
 import org.trainer4j.core.callback.TrainerCallback;
 import org.trainer4j.testkit.CallbackDriver;
+import org.trainer4j.testkit.WandbFileReader;
 import org.trainer4j.testkit.WireMessage;
-import org.trainer4j.wandb.WandbFileReader.Rec;
+import org.trainer4j.testkit.WandbFileReader.Rec;
 
 /** The callback driven through runs by the test kit (as the Trainer drives it), writing offline runs. */
 class WandbCallbackTest {

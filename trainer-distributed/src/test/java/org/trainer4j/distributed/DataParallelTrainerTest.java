@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.trainer4j.distributed.TrainingResults.assertSameHistory;
+import static org.trainer4j.distributed.TrainingResults.assertSameWandbHistory;
 import static org.trainer4j.distributed.TrainingResults.assertSameWeights;
 import static org.trainer4j.distributed.TrainingResults.eventFiles;
 import static org.trainer4j.distributed.TrainingResults.last;
 import static org.trainer4j.distributed.TrainingResults.result;
+import static org.trainer4j.distributed.TrainingResults.wandbRuns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -57,6 +59,10 @@ class DataParallelTrainerTest {
     assertFalse(first.get("reports_to_tensorboard").asBoolean());
     assertEquals(1, eventFiles(one), "event files of the single run");
     assertEquals(1, eventFiles(two), "event files of the two workers");
+    // W&B: every worker had the callback; process zero alone wrote a run, row for row the single run's.
+    assertEquals(1, wandbRuns(one).size(), "W&B runs of the single run");
+    assertEquals(1, wandbRuns(two).size(), "W&B runs of the two workers");
+    assertSameWandbHistory(wandbRuns(one).get(0), wandbRuns(two).get(0));
     // Only process zero wrote checkpoints; they are those of the single run's steps.
     assertTrue(Files.isDirectory(two.resolve("checkpoint-3")) && Files.isDirectory(two.resolve("checkpoint-6")));
 

@@ -58,16 +58,15 @@ class SparkLocalClusterTest {
 
   @Test
   void twoExecutorJvmsOfBatch32TrainLikeOneWorkerOfBatch64() throws Exception {
-    Path one = Files.createDirectories(dir.resolve("one"));
-    WorkerEnvironment alone =
-        WorkerEnvironment.from(Map.of(WorkerEnvironment.RANK, "0", WorkerEnvironment.WORLD_SIZE, "1"));
-    TrainWorker.writeResult(one, 0, TrainWorker.train(one, 64, 1, "none", -1, alone, Collective.single()));
+    Path one = singleWorkerRun();
 
     Path two = Files.createDirectories(dir.resolve("two"));
     Path sparkHome = dir.resolve("spark-home");
     List<String> lines;
     try {
-      lines = submit(sparkHome, two, 2, 32);
+      Driver driver = submit(sparkHome, two, 2, 32);
+      assertEquals(0, driver.exitCode(), driver.logs());
+      lines = driver.lines();
     } finally {
       uninstallSpark(sparkHome);
     }
@@ -101,6 +100,48 @@ class SparkLocalClusterTest {
     assertTrue(Files.isDirectory(two.resolve("checkpoint-3")) && Files.isDirectory(two.resolve("checkpoint-6")));
   }
 
+  /**
+   * Worker 1's executor JVM killed (SIGKILL) as step 5 begins: the job fails, naming the worker and the last
+   * checkpoint (step 3), well within the driver's time limit; a rerun from that checkpoint ends with the weights
+   * of an uninterrupted single-worker run.
+   */
+  @Test
+  void aKilledExecutorFailsTheJobNamingTheWorkerAndTheCheckpointAndARerunResumesExactly() throws Exception {
+    Path one = singleWorkerRun();
+
+    Path two = Files.createDirectories(dir.resolve("two"));
+    Path sparkHome = dir.resolve("spark-home");
+    try {
+      Driver killed = submit(sparkHome, two, 2, 32, "none", "kill-at=5");
+      assertNotEquals(0, killed.exitCode(), killed.logs());
+      Path checkpoint = two.resolve("checkpoint-3");
+      String message = killed.errors().lines().filter(l -> l.contains("distributed job failed")).findFirst()
+          .orElseThrow(() -> new AssertionError("no failure message\n" + killed.logs()));
+      assertTrue(message.contains("distributed job failed: worker 1 of 2 (executor "), message);
+      assertTrue(message.contains("the last checkpoint is " + checkpoint + "; run again with"
+          + " --resume_from_checkpoint " + checkpoint), message);
+
+      Driver resumed = submit(sparkHome, two, 2, 32, checkpoint.toString());
+      assertEquals(0, resumed.exitCode(), resumed.logs());
+    } finally {
+      uninstallSpark(sparkHome);
+    }
+    assertSameWeights(result(one, 0).get("weights"), result(two, 0).get("weights"));
+    assertSameWeights(result(one, 0).get("weights"), result(two, 1).get("weights"));
+  }
+
+  /** The reference: the same training in this JVM, one worker of batch 64; returns its output folder. */
+  private Path singleWorkerRun() throws IOException {
+    Path one = Files.createDirectories(dir.resolve("one"));
+    WorkerEnvironment alone =
+        WorkerEnvironment.from(Map.of(WorkerEnvironment.RANK, "0", WorkerEnvironment.WORLD_SIZE, "1"));
+    TrainWorker.writeResult(one, 0, TrainWorker.train(one, 64, 1, "none", -1, alone, Collective.single()));
+    return one;
+  }
+
+  /** How a driver JVM ended: its exit code, the workers' lines and its process id line, its error output. */
+  private record Driver(int exitCode, List<String> lines, String errors, String logs) {}
+
   private static Matcher matching(String line) {
     Matcher m = LINE.matcher(line);
     assertTrue(m.matches(), line);
@@ -109,9 +150,9 @@ class SparkLocalClusterTest {
 
   /**
    * Runs {@link SparkTrainJob} in a driver JVM on a local cluster of {@code workers} executors of one
-   * task slot each; returns the workers' lines and the driver's process id line.
+   * task slot each, with the job's optional arguments (resume, kill-at); fails the test if it hangs.
    */
-  private static List<String> submit(Path sparkHome, Path output, int workers, int batch)
+  private static Driver submit(Path sparkHome, Path output, int workers, int batch, String... jobOptions)
       throws IOException, InterruptedException {
     String classFolders = installSpark(sparkHome);
     List<String> command = new ArrayList<>();
@@ -129,6 +170,7 @@ class SparkLocalClusterTest {
         "-Dspark.executor.extraClassPath=" + classFolders,
         "-Dspark.executor.extraJavaOptions=" + String.join(" ", EXECUTOR_OPTIONS),
         SparkTrainJob.class.getName(), output.toString(), Integer.toString(workers), Integer.toString(batch)));
+    command.addAll(List.of(jobOptions));
     Path stdout = sparkHome.resolve("driver.out");
     Path stderr = sparkHome.resolve("driver.err");
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
@@ -141,9 +183,9 @@ class SparkLocalClusterTest {
       driver.destroyForcibly().waitFor();
       fail("the Spark job did not end within " + DRIVER_TIMEOUT_SECONDS + " s\n" + logs(sparkHome, stderr));
     }
-    assertEquals(0, driver.exitValue(), logs(sparkHome, stderr));
-    return Files.readAllLines(stdout).stream().filter(l -> l.startsWith("rank ") || l.startsWith("driver pid "))
-        .toList();
+    List<String> lines = Files.readAllLines(stdout).stream()
+        .filter(l -> l.startsWith("rank ") || l.startsWith("driver pid ")).toList();
+    return new Driver(driver.exitValue(), lines, Files.readString(stderr), logs(sparkHome, stderr));
   }
 
   /**

@@ -26,11 +26,15 @@ import org.trainer4j.core.data.TrainerDataset;
 import org.trainer4j.core.state.TrainerControl;
 import org.trainer4j.core.state.TrainerState;
 import org.trainer4j.tensorboard.TensorBoardCallback;
+import org.trainer4j.wandb.WandbCallback;
+import org.trainer4j.wandb.WandbMode;
+import org.trainer4j.wandb.WandbSettings;
 
 /**
  * A data-parallel training job for the tests, one worker per JVM: a 4 → 8 → 2 MLP on 256 synthetic
  * examples, 6 optimizer steps of AdamW with a linear schedule, a checkpoint every 3 steps and an
- * evaluation on 40 examples every 3, reported to TensorBoard. Each worker writes {@code result-rank<r>.json} (its log history and
+ * evaluation on 40 examples every 3, reported to TensorBoard (through {@code report_to}) and to W&B offline (a callback
+ * every worker is given, as a user's script would). Each worker writes {@code result-rank<r>.json} (its log history and
  * final weights) to the output folder.
  *
  * <p>Arguments: {@code --output_dir} and the output folder (where the launcher looks for checkpoints), per-device batch size, resume ({@code none}, {@code true} or a folder),
@@ -78,7 +82,9 @@ public final class TrainWorker {
           .add(Linear.builder().setUnits(2).build()));
       Trainer.Builder trainer = Trainer.builder().args(args)
           .engine(DataParallelEngine.of(model, Loss.softmaxCrossEntropyLoss(), args, collective, env.localRank()))
-          .trainDataset(dataset(256, 11)).evalDataset(dataset(40, 12));
+          .trainDataset(dataset(256, 11)).evalDataset(dataset(40, 12))
+          .callbacks(new WandbCallback(WandbSettings.builder().mode(WandbMode.OFFLINE).project("ddp")
+              .directory(output).build()));
       if (killAt > 0 && env.rank() == 1) {
         trainer.callbacks(List.of(new KillAtStep(killAt)));
       }

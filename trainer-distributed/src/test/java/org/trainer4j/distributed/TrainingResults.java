@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.trainer4j.testkit.WandbFileReader;
 
 /**
  * Reading and comparing the results {@link TrainWorker} writes: HF's DDP promise is that a data-parallel
@@ -79,5 +80,32 @@ final class TrainingResults {
     try (var paths = Files.walk(out)) {
       return paths.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents")).count();
     }
+  }
+
+  /** The W&B run files ({@code .wandb}) anywhere under the output folder. */
+  static List<Path> wandbRuns(Path out) throws IOException {
+    try (var paths = Files.walk(out)) {
+      return paths.filter(p -> p.getFileName().toString().endsWith(".wandb")).toList();
+    }
+  }
+
+  /** The runs' history rows: one per logged row, the same keys, the same losses and learning rates. */
+  static void assertSameWandbHistory(Path expected, Path actual) throws IOException {
+    List<Map<String, String>> e = WandbFileReader.historyRows(WandbFileReader.read(expected));
+    List<Map<String, String>> a = WandbFileReader.historyRows(WandbFileReader.read(actual));
+    assertEquals(e.size(), a.size(), "W&B history rows");
+    int compared = 0;
+    for (int i = 0; i < e.size(); i++) {
+      assertEquals(e.get(i).keySet(), a.get(i).keySet(), "keys of W&B row " + i);
+      assertEquals(e.get(i).get("train/global_step"), a.get(i).get("train/global_step"), "step of W&B row " + i);
+      for (String key : List.of("train/loss", "train/learning_rate", "eval/loss")) {
+        if (e.get(i).containsKey(key)) {
+          assertClose(Double.parseDouble(e.get(i).get(key)), Double.parseDouble(a.get(i).get(key)),
+              key + " of W&B row " + i);
+          compared++;
+        }
+      }
+    }
+    assertTrue(compared >= 2 * TrainWorker.STEPS + 2, "compared " + compared + " W&B values");
   }
 }

@@ -5,13 +5,13 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.trainer4j.benchmarks.harness.ChildJvm;
 import org.trainer4j.distributed.Tracker;
 import org.trainer4j.distributed.WorkerEnvironment;
 
@@ -108,14 +108,7 @@ public final class CollectiveBenchmark {
       "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
 
   private static Process start(Class<?> main, List<String> jvm, List<String> args, Map<String, String> env) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvm);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(main.getName());
-    command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder builder = ChildJvm.javaCommand(main, jvm, args);
     builder.environment().putAll(env);
     try {
       return builder.start();

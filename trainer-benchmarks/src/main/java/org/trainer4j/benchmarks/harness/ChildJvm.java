@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * Starts a measurement in a JVM of its own, with this JVM's class path, and reads back what it reports:
  * lines {@code RESULT key=value} on its standard output. Its standard error goes to ours.
  */
-final class ChildJvm {
+public final class ChildJvm {
   static final String RESULT_PREFIX = "RESULT ";
 
   private ChildJvm() {}
@@ -47,15 +47,9 @@ final class ChildJvm {
    */
   static Outcome run(Class<?> mainClass, List<String> jvmOptions, List<String> args, Map<String, String> environment,
       long timeoutSeconds) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JvmSettings.childOptions());
-    command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(mainClass.getName());
-    command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+    List<String> options = new ArrayList<>(JvmSettings.childOptions());
+    options.addAll(jvmOptions);
+    ProcessBuilder builder = javaCommand(mainClass, options, args);
     environment.forEach((k, v) -> {
       if (v == null) {
         builder.environment().remove(k);
@@ -91,6 +85,18 @@ final class ChildJvm {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for " + mainClass.getSimpleName(), e);
     }
+  }
+
+  /** {@code java <jvmOptions> -cp <this class path> <mainClass> <args>} with this JVM, its errors going to ours. */
+  public static ProcessBuilder javaCommand(Class<?> mainClass, List<String> jvmOptions, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass.getName());
+    command.addAll(args);
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
   }
 
   private static void readResults(Process process, Map<String, String> into) {

@@ -4,7 +4,6 @@ import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
-import ai.djl.training.loss.Loss;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -28,6 +27,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.trainer4j.core.Trainer;
+import org.trainer4j.core.engine.MeanSquaredErrorLoss;
 import org.trainer4j.core.state.TrainerControl;
 import org.trainer4j.core.state.TrainerState;
 import org.trainer4j.core.args.TrainingArguments;
@@ -108,7 +108,8 @@ public class TrainerLogBenchmark {
   @Setup(Level.Invocation)
   public void freshTrainerIdleWriters() throws InterruptedException {
     if (bursts++ % BURSTS_PER_TRAINER == 0) {
-      trainer = Trainer.builder().model(model).loss(Loss.l2Loss()).args(args).callbacks(tensorboard, wandb).build();
+      trainer = Trainer.builder().model(model).loss(MeanSquaredErrorLoss.halved()).args(args)
+          .callbacks(tensorboard, wandb).build();
       trainer.removeCallback(PrinterCallback.class);
       if (console.equals("null-stream")) {
         trainer.addCallback(new PrinterCallback(new PrintStream(OutputStream.nullOutputStream())));

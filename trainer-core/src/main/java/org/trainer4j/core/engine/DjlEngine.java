@@ -141,7 +141,7 @@ public final class DjlEngine implements TrainingEngine {
         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       scope.suppressNotUsedWarning();
       NDArray value = trainingLoss(batch, micro, batchManager, true);
-      collector.backward(micro.windowSize() == 1 ? value : value.div(micro.windowSize()));
+      collector.backward(micro.windowSize() == 1 ? value : Scalars.dividedBy(value, micro.windowSize()));
       return value.toType(DataType.FLOAT32, false).getFloat();
     }
   }

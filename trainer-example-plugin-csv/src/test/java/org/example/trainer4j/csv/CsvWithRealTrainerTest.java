@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.core.Linear;
-import ai.djl.training.loss.Loss;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainer4j.core.Trainer;
+import org.trainer4j.core.engine.MeanSquaredErrorLoss;
 import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.callback.Integrations;
 import org.trainer4j.core.data.Batch;
@@ -58,7 +58,7 @@ class CsvWithRealTrainerTest {
     Map<String, Object> predicted;
     try (Model model = Model.newInstance("line")) {
       model.setBlock(Linear.builder().setUnits(1).build());
-      trainer = Trainer.builder().model(model).loss(Loss.l2Loss()).args(args)
+      trainer = Trainer.builder().model(model).loss(MeanSquaredErrorLoss.halved()).args(args)
           .trainDataset(line(40, 1)).evalDataset(line(16, 2))
           .computeMetrics(p -> Map.of("mse", Metrics.meanSquaredError(p)))
           .build();

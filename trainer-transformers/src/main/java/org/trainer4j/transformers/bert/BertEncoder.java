@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.trainer4j.transformers.Scalars;
+import org.trainer4j.core.engine.Scalars;
 
 /**
  * The parameters and the computation of HF's {@code BertModel}, op for op as {@code modeling_bert.py} (eager
@@ -139,7 +139,7 @@ final class BertEncoder {
       NDArray q = heads(query.apply(ps, hidden, training));
       NDArray k = heads(key.apply(ps, hidden, training));
       NDArray v = heads(value.apply(ps, hidden, training));
-      NDArray scores = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), (float) Math.pow(config.headSize(), -0.5))
+      NDArray scores = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), Math.pow(config.headSize(), -0.5))
           .add(mask);
       NDArray probs = dropout(scores.softmax(-1), config.attentionProbsDropoutProb(), training);
       NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(shape);

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
 import org.trainer4j.core.engine.LabelSmoothable;
-import org.trainer4j.transformers.Scalars;
+import org.trainer4j.core.engine.Scalars;
 
 /**
  * Cross entropy over logits as HF computes it: PyTorch's {@code CrossEntropyLoss} (mean over the labels that are
@@ -88,7 +88,7 @@ public final class CrossEntropyLoss extends Loss implements LabelSmoothable {
     // Scalars as float32, as PyTorch applies a Python float to a float32 tensor (a double would promote to float64).
     // Scalars.times: the backward pass keeps these factors (see Scalars).
     NDArray smoothed = negLogProbs.sum(new int[] {1}).mul(counts).sum().div(Scalars.times(active, classes));
-    return Scalars.times(nll, (float) (1 - labelSmoothingFactor))
-        .add(Scalars.times(smoothed, (float) labelSmoothingFactor));
+    return Scalars.times(nll, 1 - labelSmoothingFactor)
+        .add(Scalars.times(smoothed, labelSmoothingFactor));
   }
 }

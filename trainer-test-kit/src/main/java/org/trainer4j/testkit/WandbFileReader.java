@@ -1,4 +1,4 @@
-package org.trainer4j.wandb;
+package org.trainer4j.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,32 +9,32 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
-import org.trainer4j.testkit.WireMessage;
 
 /**
- * Reads a {@code .wandb} file the way {@code wandb sync} does, written for the tests from the format's
- * description (not from the writer's code): checks the 7-byte header, walks the 32 KiB blocks, checks
- * each chunk's CRC-32 (IEEE, of type and payload, unmasked), joins FIRST/MIDDLE/LAST chunks and parses
- * each record's protobuf bytes by hand.
+ * Reads a {@code .wandb} file (a W&B run written offline) the way {@code wandb sync} does, for tests of what a run
+ * recorded. Written from the format's description, not from any writer's code: checks the 7-byte header, walks the
+ * 32 KiB blocks, checks each chunk's CRC-32 (IEEE, of type and payload, unmasked), joins FIRST/MIDDLE/LAST chunks and
+ * parses each record's protobuf bytes by hand.
  */
-final class WandbFileReader {
-  static final int BLOCK = 32768;
+public final class WandbFileReader {
+  public static final int BLOCK = 32768;
 
   /** Record field numbers of the W&B {@code Record} oneof. */
-  static final Map<Integer, String> TYPES = Map.ofEntries(
+  public static final Map<Integer, String> TYPES = Map.ofEntries(
       Map.entry(2, "history"), Map.entry(3, "summary"), Map.entry(5, "config"), Map.entry(12, "metric"),
       Map.entry(17, "run"), Map.entry(18, "exit"), Map.entry(20, "final"), Map.entry(21, "header"),
       Map.entry(22, "footer"));
 
   /** One record: its {@code num}, its type's name and the type's message. */
-  record Rec(long num, String type, WireMessage body) {}
+  public record Rec(long num, String type, WireMessage body) {}
 
   /** How a file was laid out, for tests of the framing itself. */
-  record Layout(List<byte[]> records, List<Integer> chunkTypes, int paddedBlockTails) {}
+  public record Layout(List<byte[]> records, List<Integer> chunkTypes, int paddedBlockTails) {}
 
   private WandbFileReader() {}
 
-  static List<Rec> read(Path file) throws IOException {
+  /** Every record of the file, in order; fails on a damaged file. */
+  public static List<Rec> read(Path file) throws IOException {
     List<Rec> out = new ArrayList<>();
     for (byte[] payload : layout(Files.readAllBytes(file)).records()) {
       WireMessage m = WireMessage.parse(payload);
@@ -59,7 +59,8 @@ final class WandbFileReader {
     return out;
   }
 
-  static Layout layout(byte[] data) {
+  /** The file's records and chunk framing; fails on a damaged file. */
+  public static Layout layout(byte[] data) {
     byte[] header = {':', 'W', '&', 'B', (byte) 0xE1, (byte) 0xBE, 0};
     for (int i = 0; i < header.length; i++) {
       if (data[i] != header[i]) {
@@ -131,10 +132,8 @@ final class WandbFileReader {
     return new Layout(records, types, padded);
   }
 
-  // ---- helpers for tests ----
-
   /** The history rows: item key to value JSON, in file order. */
-  static List<Map<String, String>> historyRows(List<Rec> records) {
+  public static List<Map<String, String>> historyRows(List<Rec> records) {
     List<Map<String, String>> rows = new ArrayList<>();
     for (Rec r : records) {
       if (r.type().equals("history")) {
@@ -149,7 +148,7 @@ final class WandbFileReader {
   }
 
   /** The summary after applying every summary record's updates in order. */
-  static Map<String, String> summary(List<Rec> records) {
+  public static Map<String, String> summary(List<Rec> records) {
     Map<String, String> summary = new LinkedHashMap<>();
     for (Rec r : records) {
       if (r.type().equals("summary")) {
@@ -162,12 +161,13 @@ final class WandbFileReader {
   }
 
   /** The body of the first record of this type. */
-  static WireMessage first(List<Rec> records, String type) {
+  public static WireMessage first(List<Rec> records, String type) {
     return records.stream().filter(r -> r.type().equals(type)).findFirst()
         .orElseThrow(() -> new AssertionError("no " + type + " record")).body();
   }
 
-  static List<String> types(List<Rec> records) {
+  /** The records' types, in file order. */
+  public static List<String> types(List<Rec> records) {
     return records.stream().map(Rec::type).toList();
   }
 }
