@@ -44,17 +44,24 @@ public final class HfModelFolder {
     if (!block.isInitialized()) {
       throw new IllegalArgumentException("the block is not initialized; load or train it before saving");
     }
-    Files.createDirectories(folder);
     Map<String, NDArray> weights = new LinkedHashMap<>();
     for (Pair<String, Parameter> p : block.getParameters()) {
       weights.put(p.getKey(), p.getValue().getArray().toType(DataType.FLOAT32, false));
     }
-    // Written beside and moved into place: replacing a checkpoint's weights must never leave them half written.
-    Path weightsFile = folder.resolve(WEIGHTS);
+    writeWeights(folder, weights);
+    saveDescription(folder, block, tokenizer);
+  }
+
+  /**
+   * Writes {@code model.safetensors} into {@code folder} (created if needed) with metadata {@code format: pt}, under
+   * the names given: beside it first, then moved into place, so replacing a checkpoint's weights never leaves them
+   * half written.
+   */
+  public static void writeWeights(Path folder, Map<String, NDArray> weights) throws IOException {
+    Files.createDirectories(folder);
     Path partial = folder.resolve(".partial-" + WEIGHTS);
     Safetensors.write(partial, weights, Map.of("format", "pt"));
-    Files.move(partial, weightsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    saveDescription(folder, block, tokenizer);
+    Files.move(partial, folder.resolve(WEIGHTS), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /**

@@ -64,7 +64,7 @@ class HfModelFolderCallbackTest {
         assertEquals("BertForSequenceClassification", JsonFiles.readObject(outputDir.resolve("config.json"), "config")
             .path("architectures").get(0).asText());
         assertArrayEquals(logits(outputDir), logits(Path.of(best)), "the final model is the best checkpoint's");
-        HfModelFolderTest.writeLogitsForPython(outputDir, model, block, tokenizer);
+        HfModelFolderTest.writeLogitsForPython(outputDir, model, block);
 
         // What Python's AutoModelForSequenceClassification.from_pretrained computed from this folder.
         JsonNode python = JsonFiles.readObject(TinyBert.dir().resolve("python-from-pretrained.json"), "python");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -41,7 +42,7 @@ import org.trainer4j.transformers.text.TextTokenizer;
  * A fine-tuned model saved as an HF folder. The folder of the first test is kept in target/hf-saved-by-java with
  * the model's logits (java_logits.json) so that src/test/python/check_saved_folder.py can load it in Python's HF.
  */
-class HfModelFolderTest {
+public class HfModelFolderTest {
   @TempDir Path tmp;
 
   @Test
@@ -82,7 +83,7 @@ class HfModelFolderTest {
       assertEquals(Files.readString(TinyBert.hfFolder().resolve("tokenizer.json")),
           Files.readString(folder.resolve("tokenizer.json")));
 
-      writeLogitsForPython(folder, model, block, tokenizer);
+      writeLogitsForPython(folder, model, block);
       assertReloadsWithTheSameLogits(folder, config, block);
     }
   }
@@ -129,8 +130,7 @@ class HfModelFolderTest {
   }
 
   /** java_logits.json beside the folder: the texts, Java's input ids and logits, for check_saved_folder.py. */
-  static void writeLogitsForPython(Path folder, Model model, BertForSequenceClassification block,
-      TextTokenizer tokenizer) throws IOException {
+  public static void writeLogitsForPython(Path folder, Model model, Block block) throws IOException {
     JsonNode texts = TinyBert.reference().path("forward").path("texts");
     try (NDManager manager = model.getNDManager().newSubManager();
         Batch batch = BertForwardTest.referenceBatch(TinyBert.reference().path("forward"), manager)) {
@@ -180,7 +180,7 @@ class HfModelFolderTest {
     }
   }
 
-  static void deleteRecursively(Path folder) throws IOException {
+  public static void deleteRecursively(Path folder) throws IOException {
     if (Files.exists(folder)) {
       try (Stream<Path> files = Files.walk(folder)) {
         for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
