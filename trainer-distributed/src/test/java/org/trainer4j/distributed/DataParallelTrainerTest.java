@@ -92,7 +92,7 @@ class DataParallelTrainerTest {
   }
 
   @Test
-  void aWorkerKilledMidStepFailsTheJobNamingItAndTheLastCheckpoint() {
+  void aWorkerKilledMidStepFailsTheJobNamingItAndTheLastCheckpointAndARerunResumesExactly() throws IOException {
     Path out = dir.resolve("killed");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = launch(2, out, 32, "none", err, "kill-at=5");
@@ -100,6 +100,13 @@ class DataParallelTrainerTest {
     assertEquals(137, code, stderr);
     assertTrue(stderr.contains("distributed job failed: worker 1 of 2 (pid "), stderr);
     assertTrue(stderr.contains("the last checkpoint is " + out.resolve("checkpoint-3")), stderr);
+
+    // The rerun the message asks for ends where an uninterrupted single run does.
+    Path one = dir.resolve("one");
+    run(1, one, 64, "none");
+    run(2, out, 32, out.resolve("checkpoint-3").toString());
+    assertSameWeights(result(one, 0).get("weights"), result(out, 0).get("weights"));
+    assertSameWeights(result(one, 0).get("weights"), result(out, 1).get("weights"));
   }
 
   private void run(int workers, Path out, int batch, String resume) {
