@@ -14,6 +14,7 @@ import org.apache.spark.rdd.RDD;
 import scala.Function1;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
+import org.trainer4j.core.args.DistributedProcess;
 import scala.reflect.ClassTag$;
 
 /**
@@ -170,7 +171,10 @@ public final class SparkDataParallel {
       BarrierTaskContext context = BarrierTaskContext.get();
       List<String> executors = Arrays.stream(context.getTaskInfos()).map(BarrierTaskInfo::address).toList();
       WorkerEnvironment env = place(executors, context.partitionId(), trackerHost, trackerPort, timeoutSeconds);
-      try (Collective collective = env.worldSize() > 1 ? XgboostCollective.connect(env) : Collective.single()) {
+      // No RANK/WORLD_SIZE in an executor's environment: TrainingArguments reads the place from here.
+      try (DistributedProcess.Membership joined = DistributedProcess.join(
+              new DistributedProcess.Place(env.rank(), env.worldSize(), env.localRank()));
+          Collective collective = env.worldSize() > 1 ? XgboostCollective.connect(env) : Collective.single()) {
         return CollectionConverters.asScala(List.of(task.run(env, collective)).iterator());
       } catch (RuntimeException e) {
         throw e;

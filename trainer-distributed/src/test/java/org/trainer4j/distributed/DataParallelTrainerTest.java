@@ -50,6 +50,8 @@ class DataParallelTrainerTest {
     assertTrue(zero.get("is_world_process_zero").asBoolean());
     assertFalse(first.get("is_world_process_zero").asBoolean());
     assertFalse(first.get("is_local_process_zero").asBoolean());
+    assertEquals("[2,0,0]", zero.get("args_process").toString()); // world_size, process_index, local_process_index
+    assertEquals("[2,1,1]", first.get("args_process").toString());
     assertEquals(32, zero.get("train_batch_size").asInt()); // HF: per device
     // train_samples_per_second counts every worker's examples: 6 steps x 64.
     JsonNode summary = last(zero.get("log_history"));

@@ -94,6 +94,9 @@ class SparkLocalClusterTest {
     assertTrue(rank0.get("is_world_process_zero").asBoolean());
     assertFalse(rank1.get("is_world_process_zero").asBoolean());
     assertFalse(rank1.get("is_local_process_zero").asBoolean());
+    // No RANK/WORLD_SIZE in an executor: the arguments read the barrier task's place (world, process, local).
+    assertEquals("[2,0,0]", rank0.get("args_process").toString());
+    assertEquals("[2,1,1]", rank1.get("args_process").toString());
     // Process zero alone reported and saved: one TensorBoard event file, the single run's checkpoints.
     assertFalse(rank1.get("reports_to_tensorboard").asBoolean());
     assertEquals(1, eventFiles(two), "event files of the two executors");

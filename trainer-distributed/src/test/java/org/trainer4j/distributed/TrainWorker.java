@@ -95,6 +95,8 @@ public final class TrainWorker {
         result.put("log_history", t.state().logHistory());
         result.put("is_world_process_zero", t.state().isWorldProcessZero());
         result.put("is_local_process_zero", t.state().isLocalProcessZero());
+        // HF's properties of the arguments: world_size, process_index, local_process_index.
+        result.put("args_process", List.of(args.worldSize(), args.processIndex(), args.localProcessIndex()));
         result.put("reports_to_tensorboard", reports);
         result.put("train_batch_size", t.state().trainBatchSize().orElse(-1));
         Map<String, float[]> weights = new LinkedHashMap<>();

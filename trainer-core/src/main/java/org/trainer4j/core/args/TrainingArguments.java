@@ -308,16 +308,24 @@ public final class TrainingArguments {
     return OPTIONS.toMap(this);
   }
 
-  // ---- the process: HF's properties, not options (the distributed launcher sets the variables) ----
+  // ---- the process: HF's properties, not options (a DistributedProcess place, else the launcher's variables) ----
 
-  /** HF's {@code world_size}: the workers of a data-parallel job ({@code WORLD_SIZE}), else 1. */
-  public int worldSize() { return processVariable("WORLD_SIZE", 1); }
+  /** HF's {@code world_size}: the job's workers ({@link DistributedProcess}, else {@code WORLD_SIZE}), or 1. */
+  public int worldSize() {
+    return DistributedProcess.current().map(DistributedProcess.Place::worldSize)
+        .orElseGet(() -> processVariable("WORLD_SIZE", 1));
+  }
 
-  /** HF's {@code process_index}: this worker's place in the job ({@code RANK}), else 0. */
-  public int processIndex() { return processVariable("RANK", 0); }
+  /** HF's {@code process_index}: this worker's rank ({@link DistributedProcess}, else {@code RANK}), or 0. */
+  public int processIndex() {
+    return DistributedProcess.current().map(DistributedProcess.Place::rank).orElseGet(() -> processVariable("RANK", 0));
+  }
 
-  /** HF's {@code local_process_index}: this worker's place on its host ({@code LOCAL_RANK}), else 0. */
-  public int localProcessIndex() { return processVariable("LOCAL_RANK", 0); }
+  /** HF's {@code local_process_index}: its place on its host ({@link DistributedProcess}, else {@code LOCAL_RANK}). */
+  public int localProcessIndex() {
+    return DistributedProcess.current().map(DistributedProcess.Place::localRank)
+        .orElseGet(() -> processVariable("LOCAL_RANK", 0));
+  }
 
   private static int processVariable(String name, int fallback) {
     String value = System.getenv(name);
