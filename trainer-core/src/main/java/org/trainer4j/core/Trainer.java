@@ -94,7 +94,7 @@ public final class Trainer implements AutoCloseable {
       this.engine = model != null ? new DjlEngine(model, loss, args.labelNames())
           : DjlEngine.forInference(b.inference, manager, loss, args.labelNames());
     } else {
-      TrainerLoss.checkOwnEngine(args);
+      TrainerLoss.checkOwnEngine(args, b.engine);
       this.engine = b.engine;
     }
     if (b.engine != null || model != null) {

@@ -17,8 +17,10 @@ import java.util.Optional;
 import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.data.TrainerDataset;
 import org.trainer4j.core.engine.BatchOutput;
+import org.trainer4j.core.engine.ComputeLoss;
 import org.trainer4j.core.engine.DjlEngine;
 import org.trainer4j.core.engine.EvalBatch;
+import org.trainer4j.core.engine.LabelSmoothable;
 import org.trainer4j.core.engine.MicroBatch;
 import org.trainer4j.core.engine.TrainingEngine;
 import org.trainer4j.core.metrics.HostArray;
@@ -43,6 +45,7 @@ public final class DataParallelEngine implements TrainingEngine {
   private final Model model;
   private final Collective collective;
   private final int localRank;
+  private final double labelSmoothingFactor;
   private List<NamedParameter> parameters = List.of();
   private ByteBuffer gradients;
   private boolean weightsShared;
@@ -55,16 +58,39 @@ public final class DataParallelEngine implements TrainingEngine {
    * @param localRank this worker's place on its host ({@code LOCAL_RANK})
    */
   public DataParallelEngine(TrainingEngine delegate, Model model, Collective collective, int localRank) {
+    this(delegate, model, collective, localRank, delegate.labelSmoothingFactor());
+  }
+
+  /**
+   * The data-parallel engine of a DJL model and loss, as {@code Trainer.builder().model(...).loss(...)} makes: with
+   * {@code label_names} and, when {@code label_smoothing_factor} is above 0, the loss's smoothed copy ({@link
+   * LabelSmoothable}).
+   */
+  public static DataParallelEngine of(Model model, Loss loss, TrainingArguments args, Collective collective,
+      int localRank) {
+    double factor = args.labelSmoothingFactor();
+    DjlEngine replica = new DjlEngine(model, LabelSmoothable.smoothed(loss, factor), args.labelNames());
+    return new DataParallelEngine(replica, model, collective, localRank, factor);
+  }
+
+  /** The data-parallel engine of a DJL model and a {@code compute_loss} function (HF's override). */
+  public static DataParallelEngine of(Model model, ComputeLoss computeLoss, TrainingArguments args,
+      Collective collective, int localRank) {
+    return new DataParallelEngine(new DjlEngine(model, computeLoss, args.labelNames()), model, collective, localRank);
+  }
+
+  private DataParallelEngine(TrainingEngine delegate, Model model, Collective collective, int localRank,
+      double labelSmoothingFactor) {
     this.delegate = delegate;
     this.model = model;
     this.collective = collective;
     this.localRank = localRank;
+    this.labelSmoothingFactor = labelSmoothingFactor;
   }
 
-  /** The data-parallel engine of a DJL model and loss, as {@code Trainer.builder().model(...).loss(...)} makes. */
-  public static DataParallelEngine of(Model model, Loss loss, TrainingArguments args, Collective collective,
-      int localRank) {
-    return new DataParallelEngine(new DjlEngine(model, loss, args.labelNames()), model, collective, localRank);
+  @Override
+  public double labelSmoothingFactor() {
+    return labelSmoothingFactor;
   }
 
   @Override

@@ -180,6 +180,14 @@ public interface TrainingEngine extends AutoCloseable {
     return 0;
   }
 
+  /**
+   * The {@code label_smoothing_factor} this engine's loss was smoothed with (0: none). The Trainer refuses an engine
+   * of one's own whose factor differs from the arguments', since it cannot smooth that engine's loss itself.
+   */
+  default double labelSmoothingFactor() {
+    return 0;
+  }
+
   /** Frees what the engine holds; the Trainer calls it from {@code close()}. */
   @Override
   void close();

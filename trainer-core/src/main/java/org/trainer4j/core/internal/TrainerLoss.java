@@ -4,6 +4,7 @@ import ai.djl.training.loss.Loss;
 import org.trainer4j.core.args.TrainingArguments;
 import org.trainer4j.core.engine.ComputeLoss;
 import org.trainer4j.core.engine.LabelSmoothable;
+import org.trainer4j.core.engine.TrainingEngine;
 
 /**
  * The loss a Trainer's {@code DjlEngine} computes, from what the builder was given: a DJL loss (label-smoothed
@@ -39,16 +40,18 @@ public final class TrainerLoss {
   }
 
   /**
-   * An engine of one's own computes its own loss, so the Trainer cannot smooth it.
+   * An engine of one's own computes its own loss, so the Trainer cannot smooth it: the engine must have smoothed it
+   * by the arguments' factor already ({@link TrainingEngine#labelSmoothingFactor()}).
    *
-   * @throws IllegalArgumentException when {@code label_smoothing_factor} is above 0
+   * @throws IllegalArgumentException when the factors differ
    */
-  public static void checkOwnEngine(TrainingArguments args) {
-    if (args.labelSmoothingFactor() != 0) {
+  public static void checkOwnEngine(TrainingArguments args, TrainingEngine engine) {
+    if (args.labelSmoothingFactor() != engine.labelSmoothingFactor()) {
       throw new IllegalArgumentException("label_smoothing_factor=" + args.labelSmoothingFactor() + " applies to the"
-          + " loss given to Trainer.builder().loss(...); an engine given to Trainer.builder().engine(...) computes"
-          + " its own loss: give the engine a label-smoothed loss (LabelSmoothable.smoothed(loss, "
-          + args.labelSmoothingFactor() + ")) and set label_smoothing_factor=0");
+          + " loss given to Trainer.builder().loss(...); the engine given to Trainer.builder().engine(...) computes"
+          + " its own loss, smoothed by " + engine.labelSmoothingFactor() + ": build the engine from these"
+          + " arguments (e.g. DataParallelEngine.of(model, loss, args, ...)) or give it a loss smoothed by the same"
+          + " factor (LabelSmoothable.smoothed(loss, " + args.labelSmoothingFactor() + "))");
     }
   }
 }

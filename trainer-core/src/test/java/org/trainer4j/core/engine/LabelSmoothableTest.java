@@ -88,9 +88,10 @@ class LabelSmoothableTest {
       DjlEngine engine = new DjlEngine(model, Loss.softmaxCrossEntropyLoss(), List.of());
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder()
           .engine(engine).args(args(0.1)).trainDataset(Fixtures.dataset(Fixtures.blobs(16, 1))).build());
-      assertEquals("label_smoothing_factor=0.1 applies to the loss given to Trainer.builder().loss(...); an engine"
-          + " given to Trainer.builder().engine(...) computes its own loss: give the engine a label-smoothed loss"
-          + " (LabelSmoothable.smoothed(loss, 0.1)) and set label_smoothing_factor=0", e.getMessage());
+      assertEquals("label_smoothing_factor=0.1 applies to the loss given to Trainer.builder().loss(...); the engine"
+          + " given to Trainer.builder().engine(...) computes its own loss, smoothed by 0.0: build the engine from"
+          + " these arguments (e.g. DataParallelEngine.of(model, loss, args, ...)) or give it a loss smoothed by the"
+          + " same factor (LabelSmoothable.smoothed(loss, 0.1))", e.getMessage());
     }
   }
 }
