@@ -67,13 +67,37 @@ public abstract class BertBlock extends AbstractBlock {
       PairList<String, Object> params) {
     BertInputs in = BertInputs.from(inputs, config);
     NDArray hidden = encoder.lastHiddenState(ps, in, training);
-    NDArray pooled = pooling == Pooling.MEAN ? BertEncoder.meanPool(hidden, in.attentionMask())
-        : encoder.pool(ps, hidden, training);
+    NDArray pooled = switch (pooling) {
+      case MEAN -> BertEncoder.meanPool(hidden, in.attentionMask());
+      case CLS_POOLER -> encoder.pool(ps, hidden, training);
+      case NONE -> null;
+    };
     return outputs(ps, hidden, pooled, training);
   }
 
-  /** The model's outputs from the encoder's {@code last_hidden_state} and the pooled vector of {@link #pooling()}. */
+  /**
+   * The model's outputs from the encoder's {@code last_hidden_state} and the pooled vector of {@link #pooling()}
+   * ({@code null} with {@link Pooling#NONE}).
+   */
   abstract NDList outputs(ParameterStore ps, NDArray lastHiddenState, NDArray pooled, boolean training);
+
+  /** A classification head's {@code classifier}: {@code hidden_size} to {@code num_labels}, HF's initialization. */
+  BertEncoder.Dense newClassifier() {
+    return new BertEncoder.ParameterFactory("", (float) config.initializerRange(), this::addParameter)
+        .dense("classifier", config.hiddenSize(), config.numLabels());
+  }
+
+  /**
+   * HF's classification heads: dropout ({@code classifier_dropout}, else {@code hidden_dropout_prob}), then the
+   * classifier; the output is named {@code logits}.
+   */
+  static NDList logits(BertEncoder.Dense classifier, BertConfig config, ParameterStore ps, NDArray x,
+      boolean training) {
+    NDArray logits = classifier.apply(ps, BertEncoder.dropout(x, config.effectiveClassifierDropout(), training),
+        training);
+    logits.setName("logits");
+    return new NDList(logits);
+  }
 
   /** The block's parameter shapes do not depend on the input shapes: they come from the configuration. */
   @Override

@@ -17,15 +17,25 @@ import ai.djl.training.ParameterStore;
 public final class BertForSequenceClassification extends BertBlock {
   private final BertEncoder.Dense classifier;
 
+  /**
+   * @throws IllegalArgumentException for {@link Pooling#NONE}: a sequence classifier needs one vector per sequence
+   */
   public BertForSequenceClassification(BertConfig config, Pooling pooling) {
-    super(config, pooling, "bert.");
-    this.classifier = new BertEncoder.ParameterFactory("", (float) config.initializerRange(), this::addParameter)
-        .dense("classifier", config.hiddenSize(), config.numLabels());
+    super(config, requireVector(pooling), "bert.");
+    this.classifier = newClassifier();
   }
 
   /** HF's model: the {@link Pooling#CLS_POOLER} pooler. */
   public BertForSequenceClassification(BertConfig config) {
     this(config, Pooling.CLS_POOLER);
+  }
+
+  private static Pooling requireVector(Pooling pooling) {
+    if (pooling == Pooling.NONE) {
+      throw new IllegalArgumentException("a BertForSequenceClassification needs one vector per sequence: give"
+          + " Pooling.CLS_POOLER (HF's) or Pooling.MEAN, not Pooling.NONE (that is BertForTokenClassification's)");
+    }
+    return pooling;
   }
 
   @Override
@@ -35,10 +45,7 @@ public final class BertForSequenceClassification extends BertBlock {
 
   @Override
   NDList outputs(ParameterStore ps, NDArray lastHiddenState, NDArray pooled, boolean training) {
-    NDArray dropped = BertEncoder.dropout(pooled, config().effectiveClassifierDropout(), training);
-    NDArray logits = classifier.apply(ps, dropped, training);
-    logits.setName("logits");
-    return new NDList(logits);
+    return logits(classifier, config(), ps, pooled, training);
   }
 
   @Override

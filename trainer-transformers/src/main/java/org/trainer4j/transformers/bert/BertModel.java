@@ -8,7 +8,7 @@ import ai.djl.training.ParameterStore;
 /**
  * HF's {@code BertModel} as a DJL block: outputs {@code last_hidden_state} {@code [batch, length, hidden]} and a
  * pooled vector {@code [batch, hidden]}: HF's {@code pooler_output} with {@link Pooling#CLS_POOLER}, the masked mean
- * of the token states with {@link Pooling#MEAN} (sentence embeddings). Parameter names have no prefix ({@code
+ * of the token states with {@link Pooling#MEAN} (sentence embeddings), none with {@link Pooling#NONE}. Parameter names have no prefix ({@code
  * embeddings.word_embeddings.weight}), as in HF's {@code BertModel} checkpoints.
  */
 public final class BertModel extends BertBlock {
@@ -24,6 +24,9 @@ public final class BertModel extends BertBlock {
   @Override
   NDList outputs(ParameterStore ps, NDArray lastHiddenState, NDArray pooled, boolean training) {
     lastHiddenState.setName("last_hidden_state");
+    if (pooled == null) {
+      return new NDList(lastHiddenState);
+    }
     pooled.setName(pooling() == Pooling.MEAN ? "sentence_embedding" : "pooler_output");
     return new NDList(lastHiddenState, pooled);
   }
@@ -32,6 +35,7 @@ public final class BertModel extends BertBlock {
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     Shape ids = inputShapes[0];
     int hidden = config().hiddenSize();
-    return new Shape[] {new Shape(ids.get(0), ids.get(1), hidden), new Shape(ids.get(0), hidden)};
+    Shape states = new Shape(ids.get(0), ids.get(1), hidden);
+    return pooling() == Pooling.NONE ? new Shape[] {states} : new Shape[] {states, new Shape(ids.get(0), hidden)};
   }
 }

@@ -141,6 +141,12 @@ public final class BertOnnxExporter {
       for (int i = 0; i < config.numHiddenLayers(); i++) {
         hidden = layer("encoder.layer." + i + ".", hidden, additiveMask);
       }
+      if (block instanceof BertForTokenClassification) {
+        return List.of(rename(dense(hidden, "classifier"), "logits"));
+      }
+      if (block.pooling() == Pooling.NONE) {
+        return List.of(rename(hidden, "last_hidden_state"));
+      }
       String pooled;
       if (block.pooling() == Pooling.MEAN) {
         String maskColumn = node("Unsqueeze", List.of(maskFloat, longs("axes_2", new long[] {2}, 1)));

@@ -11,5 +11,10 @@ public enum Pooling {
    * Sentence-transformers' mean pooling: the mean of the hidden states of the tokens the attention mask keeps. For
    * checkpoints trained that way (e.g. all-MiniLM-L6-v2), which have no pooler weights.
    */
-  MEAN
+  MEAN,
+  /**
+   * No pooled vector, the token states only: HF's {@code BertModel(config, add_pooling_layer=False)}, the encoder of
+   * its token-classification models. No {@code pooler.*} parameters.
+   */
+  NONE
 }

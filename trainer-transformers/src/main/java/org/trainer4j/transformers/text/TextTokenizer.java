@@ -109,6 +109,52 @@ public final class TextTokenizer implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Encodes words already split (HF's {@code tokenizer(words, is_split_into_words=True)}): each word is tokenized
+   * on its own, and the encoding's word ids are indices into {@code words} (-1 for special tokens).
+   */
+  public Encoding encodeWords(List<String> words) {
+    ai.djl.huggingface.tokenizers.Encoding e;
+    try {
+      e = tokenizer.encode(words.toArray(String[]::new));
+    } catch (RuntimeException ex) {
+      throw new IllegalArgumentException("cannot encode the words " + abbreviate(String.join(" ", words))
+          + " (truncation=" + truncation.hfName() + ", max_length=" + (maxLength.isPresent() ? maxLength.getAsInt()
+          : "None") + "): " + ex.getMessage(), ex);
+    }
+    Encoding encoding = new Encoding(e.getIds(), e.getTypeIds(), e.getAttentionMask(), e.getWordIds());
+    warnIfLongerThanModel(encoding.length());
+    return encoding;
+  }
+
+  /**
+   * Tokenizes a token-classification dataset as HF's examples do ({@code tokenize_and_align_labels}): each
+   * example's words encoded with {@link #encodeWords}, the first token of each word labelled with the word's tag,
+   * its other tokens and the special tokens -100 (ignored by the loss); examples without tags are unlabelled.
+   * Words cut off by truncation lose their tags.
+   */
+  public List<Features> tokenizeWords(List<TaggedWords> examples) {
+    List<Features> out = new ArrayList<>(examples.size());
+    for (TaggedWords example : examples) {
+      Encoding encoding = encodeWords(example.words());
+      out.add(example.hasTags() ? Features.withTokenLabels(encoding, firstTokenLabels(encoding.wordIds(),
+          example.tags())) : Features.unlabelled(encoding));
+    }
+    return out;
+  }
+
+  /** The word's tag on the first token of each word, -100 elsewhere. */
+  static long[] firstTokenLabels(long[] wordIds, int[] tags) {
+    long[] labels = new long[wordIds.length];
+    long previous = -1;
+    for (int i = 0; i < wordIds.length; i++) {
+      long word = wordIds[i];
+      labels[i] = word < 0 || word == previous ? DataCollatorWithPadding.IGNORE_INDEX : tags[(int) word];
+      previous = word;
+    }
+    return labels;
+  }
+
   private Encoding encode(String text, Optional<String> textPair) {
     ai.djl.huggingface.tokenizers.Encoding e;
     try {

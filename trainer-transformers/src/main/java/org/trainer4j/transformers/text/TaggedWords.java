@@ -1,0 +1,121 @@
+package org.trainer4j.transformers.text;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.trainer4j.transformers.JsonFiles;
+
+/**
+ * A token-classification example as HF's datasets hold it (e.g. CoNLL-2003's {@code tokens} and {@code ner_tags}):
+ * the words of a sentence and one class id per word, or no tags (prediction). {@link
+ * TextTokenizer#tokenizeWords} turns it into features with one label per token.
+ */
+public record TaggedWords(List<String> words, int[] tags) {
+  public TaggedWords {
+    words = List.copyOf(words);
+    tags = tags.clone();
+    if (words.isEmpty()) {
+      throw new IllegalArgumentException("a token-classification example needs at least one word");
+    }
+    if (tags.length != 0 && tags.length != words.size()) {
+      throw new IllegalArgumentException(words.size() + " words need " + words.size() + " tags, got " + tags.length);
+    }
+  }
+
+  /** Words without tags, for prediction. */
+  public static TaggedWords unlabelled(List<String> words) {
+    return new TaggedWords(words, new int[0]);
+  }
+
+  public boolean hasTags() {
+    return tags.length > 0;
+  }
+
+  /**
+   * One example per non-blank line, each a JSON object with an array of words ({@code wordsColumn}, e.g. {@code
+   * tokens}) and an array of tags ({@code tagsColumn}, e.g. {@code ner_tags}): class ids, or label names that
+   * {@code label2id} maps (give an empty map for ids).
+   *
+   * @throws IllegalArgumentException naming the line for a line that is not such an object, arrays of different
+   *     lengths, or a tag {@code label2id} does not know
+   */
+  public static List<TaggedWords> readJsonLines(Path file, String wordsColumn, String tagsColumn,
+      Map<String, Integer> label2id) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no token-classification dataset at " + file + ": give the path of a file");
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    List<TaggedWords> out = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      if (!lines.get(i).isBlank()) {
+        out.add(parse(lines.get(i), "line " + (i + 1) + " of " + file, wordsColumn, tagsColumn, label2id));
+      }
+    }
+    return out;
+  }
+
+  private static TaggedWords parse(String line, String where, String wordsColumn, String tagsColumn,
+      Map<String, Integer> label2id) {
+    JsonNode row;
+    try {
+      row = JsonFiles.mapper().readTree(line);
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException(where + " is not JSON: " + e.getOriginalMessage(), e);
+    }
+    JsonNode words = row == null ? null : row.get(wordsColumn);
+    JsonNode tags = row == null ? null : row.get(tagsColumn);
+    if (words == null || !words.isArray() || tags == null || !tags.isArray()) {
+      throw new IllegalArgumentException(where + " needs arrays \"" + wordsColumn + "\" and \"" + tagsColumn + "\"");
+    }
+    List<String> w = new ArrayList<>();
+    words.forEach(n -> w.add(n.asText()));
+    int[] t = new int[tags.size()];
+    for (int i = 0; i < t.length; i++) {
+      JsonNode tag = tags.get(i);
+      if (tag.isIntegralNumber()) {
+        t[i] = tag.asInt();
+      } else {
+        Integer id = label2id.get(tag.asText());
+        if (id == null) {
+          throw new IllegalArgumentException(where + ": tag \"" + tag.asText() + "\" is not in label2id "
+              + label2id.keySet());
+        }
+        t[i] = id;
+      }
+    }
+    try {
+      return new TaggedWords(w, t);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TaggedWords other && words.equals(other.words) && Arrays.equals(tags, other.tags);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(words, Arrays.hashCode(tags));
+  }
+
+  @Override
+  public String toString() {
+    return "TaggedWords" + words + Arrays.toString(tags);
+  }
+}
