@@ -47,6 +47,28 @@ public final class TinyBert {
     return block;
   }
 
+  /**
+   * Sets the block's {@code classifier} to the formula of the reference scripts (make_token_classification_reference.py,
+   * make_problem_type_reference.py): weight[c][h] = 0.01 * ((7c + 3h) % 11 - 5), bias[c] = 0.02 * (c - 1).
+   */
+  public static void setReferenceClassifier(ai.djl.nn.Block block, ai.djl.ndarray.NDManager manager) {
+    for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+      if (!p.getKey().startsWith("classifier.")) {
+        continue;
+      }
+      NDArray array = p.getValue().getArray();
+      long[] shape = array.getShape().getShape();
+      float[] values = new float[(int) array.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = shape.length == 2 ? 0.01f * ((7 * (int) (i / shape[1]) + 3 * (int) (i % shape[1])) % 11 - 5)
+            : 0.02f * (i - 1);
+      }
+      try (NDArray view = array.stopGradient()) { // an indexed copy into a detached view, as PretrainedWeights does
+        view.set(new ai.djl.ndarray.index.NDIndex("..."), manager.create(values, array.getShape()));
+      }
+    }
+  }
+
   public static Path onnx() {
     return dir().resolve("tiny-bert.onnx");
   }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
 import org.trainer4j.transformers.JsonFiles;
@@ -40,6 +41,9 @@ public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int
 
   /** The activations the encoder implements, by HF's {@code hidden_act} names. */
   public static final List<String> ACTIVATIONS = List.of("gelu", "relu");
+  /** HF's {@code problem_type} values. */
+  public static final List<String> PROBLEM_TYPES =
+      List.of("regression", "single_label_classification", "multi_label_classification");
 
   public BertConfig {
     positive("vocab_size", vocabSize);
@@ -65,6 +69,11 @@ public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int
     }
     if (!(initializerRange >= 0)) {
       throw new IllegalArgumentException("initializer_range must be 0 or more, got " + initializerRange);
+    }
+    JsonNode problem = json.path("problem_type");
+    if (!problem.isMissingNode() && !problem.isNull() && !PROBLEM_TYPES.contains(problem.asText())) {
+      throw new IllegalArgumentException("problem_type must be one of " + PROBLEM_TYPES + " (or null), got "
+          + problem);
     }
     id2label = Map.copyOf(new TreeMap<>(id2label));
     for (int i = 0; i < id2label.size(); i++) {
@@ -259,6 +268,33 @@ public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int
     return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
         0, 0, maxPositionEmbeddings, typeVocabSize, initializerRange, layerNormEps, padTokenId,
         classifierDropout.isPresent() ? OptionalDouble.of(0) : OptionalDouble.empty(), id2label, json);
+  }
+
+  /**
+   * HF's {@code problem_type} when {@code config.json} sets it: {@code regression}, {@code
+   * single_label_classification} or {@code multi_label_classification}. It tells Python's HF which loss to use and
+   * its pipelines whether to apply softmax or sigmoid; Trainer4J's loss is the one given to the Trainer ({@code
+   * CrossEntropyLoss}, core's {@code MeanSquaredErrorLoss}, {@code BceWithLogitsLoss}).
+   */
+  public Optional<String> problemType() {
+    JsonNode problem = json.path("problem_type");
+    return problem.isTextual() ? Optional.of(problem.asText()) : Optional.empty();
+  }
+
+  /**
+   * This configuration with HF's {@code problem_type}, saved into {@code config.json}.
+   *
+   * @throws IllegalArgumentException for a value HF does not know
+   */
+  public BertConfig withProblemType(String problemType) {
+    if (!PROBLEM_TYPES.contains(problemType)) {
+      throw new IllegalArgumentException("problem_type must be one of " + PROBLEM_TYPES + ", got " + problemType);
+    }
+    ObjectNode updated = json.deepCopy();
+    updated.put("problem_type", problemType);
+    return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
+        hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, initializerRange,
+        layerNormEps, padTokenId, classifierDropout, id2label, updated);
   }
 
   /** The list of label names by class id. */

@@ -60,6 +60,16 @@ public final class PretrainedWeights {
    *     (naming the tensor), or an encoder parameter is missing
    */
   public static LoadReport loadSafetensors(BertBlock block, NDManager manager, Path folderOrFile) {
+    return loadSafetensors(block, manager, folderOrFile, false);
+  }
+
+  /**
+   * As {@link #loadSafetensors(BertBlock, NDManager, Path)}; with {@code ignoreMismatchedSizes} (HF's {@code
+   * ignore_mismatched_sizes=True}) a head tensor (classifier, pooler) whose shape differs, such as a classifier
+   * trained for another number of labels, is left out and the head keeps its fresh initialization.
+   */
+  public static LoadReport loadSafetensors(BertBlock block, NDManager manager, Path folderOrFile,
+      boolean ignoreMismatchedSizes) {
     Path file = Files.isDirectory(folderOrFile) ? folderOrFile.resolve("model.safetensors") : folderOrFile;
     if (!Files.isRegularFile(file)) {
       String why = Files.isRegularFile(file.resolveSibling("model.safetensors.index.json"))
@@ -86,8 +96,14 @@ public final class PretrainedWeights {
         continue;
       }
       Safetensors.Tensor t = e.getValue();
+      Parameter parameter = parameters.get(target.get());
+      if (ignoreMismatchedSizes && block.isHeadParameter(target.get()) && !t.shape().equals(parameter.getShape())) {
+        LOG.warn("{} of the checkpoint has shape {}, the model's {}: left out (ignore_mismatched_sizes)", e.getKey(),
+            t.shape(), parameter.getShape());
+        continue;
+      }
+      checkShape(e.getKey(), t.shape(), parameter, file, block);
       values.put(target.get(), new Values(t.shape(), t.data(), t.dataType()));
-      checkShape(e.getKey(), t.shape(), parameters.get(target.get()), file, block);
     }
     return assign(block, manager, parameters, values, unused, file);
   }
@@ -203,7 +219,9 @@ public final class PretrainedWeights {
           + parameter.getName() + " of this " + block.architecture() + " has shape " + parameter.getShape()
           + " (from its configuration: hidden_size=" + block.config().hiddenSize() + ", vocab_size="
           + block.config().vocabSize() + ", intermediate_size=" + block.config().intermediateSize()
-          + ", num_labels=" + block.config().numLabels() + "); the checkpoint belongs to another configuration");
+          + ", num_labels=" + block.config().numLabels() + "); the checkpoint belongs to another configuration"
+          + (block.isHeadParameter(parameter.getName()) ? "; to train a new head on it, load with"
+              + " ignoreMismatchedSizes (HF's ignore_mismatched_sizes=True)" : ""));
     }
   }
 

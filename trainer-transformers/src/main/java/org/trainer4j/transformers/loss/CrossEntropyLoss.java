@@ -65,11 +65,8 @@ public final class CrossEntropyLoss extends Loss implements LabelSmoothable {
 
   @Override
   public NDArray evaluate(NDList labels, NDList predictions) {
-    NDArray logits = predictions.get("logits") != null ? predictions.get("logits") : predictions.head();
-    if (labels.isEmpty()) {
-      throw new IllegalArgumentException("cross entropy needs labels; the batch has none");
-    }
-    NDArray target = labels.head();
+    NDArray logits = LossInputs.logits(predictions);
+    NDArray target = LossInputs.target(labels, "cross entropy");
     long classes = logits.getShape().getLastDimension();
     if (target.getShape().size() * classes != logits.getShape().size()) {
       throw new IllegalArgumentException("labels of shape " + target.getShape() + " do not fit logits of shape "

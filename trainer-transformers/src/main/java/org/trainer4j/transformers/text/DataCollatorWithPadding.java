@@ -76,6 +76,10 @@ public final class DataCollatorWithPadding implements DataCollator<Features> {
         throw new IllegalArgumentException("examples of one batch must all have labels of one kind: example 0 has "
             + kind + " labels, example " + i + " has " + f.labelKind());
       }
+      if (f.scores().length != examples.get(0).scores().length) {
+        throw new IllegalArgumentException("examples of one batch must have as many scores: example 0 has "
+            + examples.get(0).scores().length + ", example " + i + " has " + f.scores().length);
+      }
       longest = Math.max(longest, f.encoding().length());
       shortest = Math.min(shortest, f.encoding().length());
     }
@@ -86,6 +90,8 @@ public final class DataCollatorWithPadding implements DataCollator<Features> {
     long[] mask = new long[batch * length];
     long[] tokenLabels = kind == Features.LabelKind.TOKEN ? new long[batch * length] : null;
     long[] labels = kind == Features.LabelKind.SEQUENCE ? new long[batch] : null;
+    int width = examples.get(0).scores().length;
+    float[] scores = kind == Features.LabelKind.SCORES ? new float[batch * width] : null;
     for (int i = 0; i < batch; i++) {
       Features f = examples.get(i);
       Encoding e = f.encoding();
@@ -102,6 +108,9 @@ public final class DataCollatorWithPadding implements DataCollator<Features> {
       if (labels != null) {
         labels[i] = f.labels()[0];
       }
+      if (scores != null) {
+        System.arraycopy(f.scores(), 0, scores, i * width, width);
+      }
     }
     Shape shape = new Shape(batch, length);
     NDList inputs = new NDList(named(manager.create(ids, shape), "input_ids"),
@@ -111,6 +120,8 @@ public final class DataCollatorWithPadding implements DataCollator<Features> {
       labelList.add(named(manager.create(labels), "labels"));
     } else if (tokenLabels != null) {
       labelList.add(named(manager.create(tokenLabels, shape), "labels"));
+    } else if (scores != null) {
+      labelList.add(named(manager.create(scores, new Shape(batch, width)), "labels")); // float, as HF's
     }
     return new Batch(inputs, labelList, batch);
   }

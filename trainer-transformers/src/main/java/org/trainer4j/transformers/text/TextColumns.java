@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
@@ -15,12 +16,18 @@ public final class TextColumns {
   private final Optional<String> textPair;
   private final Optional<String> label;
   private final Map<String, Integer> label2id;
+  private final boolean regression;
 
   private TextColumns(Builder b) {
     this.text = b.text;
     this.textPair = b.textPair;
     this.label = b.label;
     this.label2id = Map.copyOf(b.label2id);
+    this.regression = b.regression;
+    if (regression && !label2id.isEmpty()) {
+      throw new IllegalArgumentException("regression labels are numbers, so label2id " + label2id + " does not"
+          + " apply; give one or the other");
+    }
   }
 
   /** Columns {@code text} and {@code label} unless changed. */
@@ -42,6 +49,29 @@ public final class TextColumns {
 
   public Map<String, Integer> label2id() {
     return label2id;
+  }
+
+  /** Whether labels are regression scores (numbers) rather than classes. */
+  public boolean regression() {
+    return regression;
+  }
+
+  /**
+   * The regression score of a label value read at {@code where}.
+   *
+   * @throws IllegalArgumentException when the value is not a finite number
+   */
+  OptionalDouble score(String value, String where) {
+    try {
+      double score = Double.parseDouble(value.trim());
+      if (Double.isFinite(score)) {
+        return OptionalDouble.of(score);
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(where + ": label '" + value + "' in column '" + label.orElseThrow()
+        + "' is not a number; regression labels are scores such as 3.8");
   }
 
   /**
@@ -78,6 +108,7 @@ public final class TextColumns {
     private Optional<String> textPair = Optional.empty();
     private Optional<String> label = Optional.of("label");
     private final Map<String, Integer> label2id = new LinkedHashMap<>();
+    private boolean regression;
 
     /** The column of the (first) text; default {@code text}. */
     public Builder text(String column) {
@@ -94,6 +125,15 @@ public final class TextColumns {
     /** The label column; default {@code label}. */
     public Builder label(String column) {
       label = Optional.of(column);
+      return this;
+    }
+
+    /**
+     * Labels are regression scores (HF's {@code problem_type=regression}, e.g. STS-B's similarity 0–5): each is read
+     * as a number and trained with core's {@code MeanSquaredErrorLoss} on a one-label classifier.
+     */
+    public Builder regression() {
+      regression = true;
       return this;
     }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
@@ -182,11 +183,16 @@ public final class TextDatasets {
     String text = required(row, columns.text(), where).text();
     Optional<String> pair = columns.textPair().map(c -> required(row, c, where).text());
     OptionalInt label = OptionalInt.empty();
+    OptionalDouble score = OptionalDouble.empty();
     if (columns.label().isPresent()) {
       Cell cell = required(row, columns.label().get(), where);
-      label = columns.classId(cell.text(), cell.isNumber(), where);
+      if (columns.regression()) {
+        score = columns.score(cell.text(), where);
+      } else {
+        label = columns.classId(cell.text(), cell.isNumber(), where);
+      }
     }
-    return new TextExample(text, pair, label);
+    return new TextExample(text, pair, label, score);
   }
 
   private static Cell required(Row row, String column, String where) {

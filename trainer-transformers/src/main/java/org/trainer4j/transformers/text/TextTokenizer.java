@@ -98,13 +98,19 @@ public final class TextTokenizer implements AutoCloseable {
 
   /**
    * Tokenizes a dataset (HF's {@code dataset.map(tokenize)}): each example's text (and pair) encoded, with its
-   * label when it has one.
+   * label (class id, or regression score) when it has one.
    */
   public List<Features> tokenize(List<TextExample> examples) {
     List<Features> out = new ArrayList<>(examples.size());
     for (TextExample e : examples) {
       Encoding encoding = encode(e.text(), e.textPair());
-      out.add(e.label().isPresent() ? Features.withLabel(encoding, e.label().getAsInt()) : Features.unlabelled(encoding));
+      if (e.label().isPresent()) {
+        out.add(Features.withLabel(encoding, e.label().getAsInt()));
+      } else if (e.score().isPresent()) {
+        out.add(Features.withScores(encoding, (float) e.score().getAsDouble()));
+      } else {
+        out.add(Features.unlabelled(encoding));
+      }
     }
     return out;
   }

@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -160,26 +156,12 @@ class TokenClassificationTest {
     return out;
   }
 
-  /** The tiny BERT's encoder with the reference script's classifier: 0.01 * ((7c + 3h) % 11 - 5), 0.02 * (c - 1). */
+  /** The tiny BERT's encoder with the reference script's classifier. */
   private static BertForTokenClassification classifierWithReferenceHead(NDManager manager) {
     BertForTokenClassification block = new BertForTokenClassification(BertConfig.load(TinyBert.hfFolder()));
     block.initialize(manager);
     PretrainedWeights.loadSafetensors(block, manager, TinyBert.hfFolder());
-    for (Pair<String, Parameter> p : block.getParameters()) {
-      if (!p.getKey().startsWith("classifier.")) {
-        continue;
-      }
-      NDArray array = p.getValue().getArray();
-      long[] shape = array.getShape().getShape();
-      float[] values = new float[(int) array.size()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = shape.length == 2 ? 0.01f * ((7 * (int) (i / shape[1]) + 3 * (int) (i % shape[1])) % 11 - 5)
-            : 0.02f * (i - 1);
-      }
-      try (NDArray view = array.stopGradient()) { // an indexed copy into a detached view, as PretrainedWeights does
-        view.set(new NDIndex("..."), manager.create(values, array.getShape()));
-      }
-    }
+    TinyBert.setReferenceClassifier(block, manager);
     return block;
   }
 }
