@@ -24,6 +24,7 @@ import org.trainer4j.core.data.Batch;
 import org.trainer4j.transformers.JsonFiles;
 import org.trainer4j.transformers.TinyBert;
 import org.trainer4j.transformers.loss.CrossEntropyLoss;
+import org.trainer4j.transformers.metrics.TokenClassificationMetrics;
 import org.trainer4j.transformers.text.DataCollatorWithPadding;
 import org.trainer4j.transformers.text.Features;
 import org.trainer4j.transformers.text.TaggedWords;
@@ -92,11 +93,20 @@ class TokenClassificationTest {
           .perDeviceTrainBatchSize(4).learningRate(1e-2).loggingSteps(5).saveStrategy("no").disableTqdm(true)
           .reportTo("none").seed(3).build();
       try (Trainer trainer = Trainer.builder().model(model).loss(new CrossEntropyLoss()).args(args)
-          .trainDataset(train, collator).callbacks(new HfModelFolderCallback(tokenizer)).build()) {
+          .trainDataset(train, collator).evalDataset(train, collator)
+          .computeMetrics(new TokenClassificationMetrics(List.of("O", "B-MISC", "I-MISC")))
+          .callbacks(new HfModelFolderCallback(tokenizer)).build()) {
+        Map<String, Object> before = trainer.evaluate();
         trainer.train();
         List<Double> losses = trainer.state().logHistory().stream().filter(r -> r.containsKey("loss"))
             .map(r -> ((Number) r.get("loss")).doubleValue()).toList();
         assertTrue(losses.get(losses.size() - 1) < losses.get(0) / 2, "the loss falls: " + losses);
+        // HF's seqeval metrics, over the words' first tokens (tags 0, 1, 2 read as O, B-MISC, I-MISC).
+        Map<String, Object> after = trainer.evaluate();
+        assertTrue(((Number) before.get("eval_overall_f1")).doubleValue() < 0.5, before.toString());
+        assertEquals(1.0, after.get("eval_overall_f1"), after.toString()); // 10 entities, all found
+        assertEquals(1.0, after.get("eval_overall_accuracy"));
+        assertEquals(10.0, after.get("eval_MISC_number"));
       }
       // The exporter runs the graph in ONNX Runtime and fails beyond 1e-4 of DJL's logits.
       BertOnnxExporter.Export export = BertOnnxExporter.export(block, tmp.resolve("ner.onnx"));
