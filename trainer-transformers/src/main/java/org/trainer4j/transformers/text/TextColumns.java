@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
@@ -17,6 +16,7 @@ public final class TextColumns {
   private final Optional<String> label;
   private final Map<String, Integer> label2id;
   private final boolean regression;
+  private final boolean multiLabel;
 
   private TextColumns(Builder b) {
     this.text = b.text;
@@ -24,9 +24,18 @@ public final class TextColumns {
     this.label = b.label;
     this.label2id = Map.copyOf(b.label2id);
     this.regression = b.regression;
+    this.multiLabel = b.multiLabel;
     if (regression && !label2id.isEmpty()) {
       throw new IllegalArgumentException("regression labels are numbers, so label2id " + label2id + " does not"
           + " apply; give one or the other");
+    }
+    if (regression && multiLabel) {
+      throw new IllegalArgumentException("labels are regression scores or multi-label classes, not both");
+    }
+    if (multiLabel && (label2id.isEmpty() || label2id.values().stream().anyMatch(id -> id >= label2id.size()))) {
+      throw new IllegalArgumentException("multi-label columns need label2id with the class ids 0..n-1 of all n"
+          + " classes (e.g. BertConfig.label2id()), which set the width of each example's 0/1 vector; got "
+          + label2id);
     }
   }
 
@@ -51,6 +60,42 @@ public final class TextColumns {
     return label2id;
   }
 
+  /** Whether each label cell lists several classes (multi-label classification). */
+  public boolean multiLabel() {
+    return multiLabel;
+  }
+
+  /**
+   * The 0/1 vector (one value per class of {@code label2id}) of a multi-label cell read at {@code where}: a JSON array
+   * of label names or class ids, such as {@code ["joy", "surprise"]}; an empty array means no class.
+   *
+   * @throws IllegalArgumentException when the cell is not such an array or names a label {@code label2id} lacks
+   */
+  float[] multiHot(String cell, String where) {
+    String column = label.orElseThrow();
+    com.fasterxml.jackson.databind.JsonNode array;
+    try {
+      array = org.trainer4j.transformers.JsonFiles.mapper().readTree(cell);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      array = null;
+    }
+    if (array == null || !array.isArray()) {
+      throw new IllegalArgumentException(where + ": column '" + column + "' holds " + cell + ", not a JSON array of"
+          + " labels such as [\"joy\", \"surprise\"] (multi-label)");
+    }
+    float[] out = new float[label2id.size()];
+    for (com.fasterxml.jackson.databind.JsonNode item : array) {
+      Integer id = item.isIntegralNumber() && item.asInt() >= 0 && item.asInt() < out.length ? Integer.valueOf(
+          item.asInt()) : label2id.get(item.asText());
+      if (id == null) {
+        throw new IllegalArgumentException(where + ": label '" + item.asText() + "' in column '" + column + "' is not"
+            + " in label2id; known labels: " + label2id.keySet().stream().sorted().toList());
+      }
+      out[id] = 1;
+    }
+    return out;
+  }
+
   /** Whether labels are regression scores (numbers) rather than classes. */
   public boolean regression() {
     return regression;
@@ -61,11 +106,11 @@ public final class TextColumns {
    *
    * @throws IllegalArgumentException when the value is not a finite number
    */
-  OptionalDouble score(String value, String where) {
+  float[] score(String value, String where) {
     try {
       double score = Double.parseDouble(value.trim());
       if (Double.isFinite(score)) {
-        return OptionalDouble.of(score);
+        return new float[] {(float) score};
       }
     } catch (NumberFormatException e) {
       // reported below
@@ -109,6 +154,7 @@ public final class TextColumns {
     private Optional<String> label = Optional.of("label");
     private final Map<String, Integer> label2id = new LinkedHashMap<>();
     private boolean regression;
+    private boolean multiLabel;
 
     /** The column of the (first) text; default {@code text}. */
     public Builder text(String column) {
@@ -134,6 +180,16 @@ public final class TextColumns {
      */
     public Builder regression() {
       regression = true;
+      return this;
+    }
+
+    /**
+     * Each label cell lists the example's classes (HF's {@code problem_type=multi_label_classification}), as a JSON
+     * array of names or ids ({@code ["joy", "surprise"]}; in CSV, the cell's text); read as a 0/1 vector over
+     * {@code label2id}'s classes and trained with {@code BceWithLogitsLoss}. Needs {@code label2id}.
+     */
+    public Builder multiLabel() {
+      multiLabel = true;
       return this;
     }
 

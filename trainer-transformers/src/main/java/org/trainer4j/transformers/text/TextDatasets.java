@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
@@ -145,6 +144,9 @@ public final class TextDatasets {
       if (v == null || v.isNull()) {
         return Optional.empty();
       }
+      if (v.isArray() && columns.multiLabel() && columns.label().equals(Optional.of(name))) {
+        return Optional.of(new Cell(v.toString(), false)); // a multi-label list, as JSON text
+      }
       if (!v.isValueNode()) {
         throw new IllegalArgumentException(where + ": column '" + name + "' holds " + v.getNodeType()
             + ", not a text or number");
@@ -183,16 +185,18 @@ public final class TextDatasets {
     String text = required(row, columns.text(), where).text();
     Optional<String> pair = columns.textPair().map(c -> required(row, c, where).text());
     OptionalInt label = OptionalInt.empty();
-    OptionalDouble score = OptionalDouble.empty();
+    float[] scores = new float[0];
     if (columns.label().isPresent()) {
       Cell cell = required(row, columns.label().get(), where);
       if (columns.regression()) {
-        score = columns.score(cell.text(), where);
+        scores = columns.score(cell.text(), where);
+      } else if (columns.multiLabel()) {
+        scores = columns.multiHot(cell.text(), where);
       } else {
         label = columns.classId(cell.text(), cell.isNumber(), where);
       }
     }
-    return new TextExample(text, pair, label, score);
+    return new TextExample(text, pair, label, scores);
   }
 
   private static Cell required(Row row, String column, String where) {

@@ -98,7 +98,7 @@ public final class TextTokenizer implements AutoCloseable {
 
   /**
    * Tokenizes a dataset (HF's {@code dataset.map(tokenize)}): each example's text (and pair) encoded, with its
-   * label (class id, or regression score) when it has one.
+   * label (class id, or scores: a regression target, a multi-label 0/1 per class) when it has one.
    */
   public List<Features> tokenize(List<TextExample> examples) {
     List<Features> out = new ArrayList<>(examples.size());
@@ -106,8 +106,8 @@ public final class TextTokenizer implements AutoCloseable {
       Encoding encoding = encode(e.text(), e.textPair());
       if (e.label().isPresent()) {
         out.add(Features.withLabel(encoding, e.label().getAsInt()));
-      } else if (e.score().isPresent()) {
-        out.add(Features.withScores(encoding, (float) e.score().getAsDouble()));
+      } else if (e.scores().length > 0) {
+        out.add(Features.withScores(encoding, e.scores()));
       } else {
         out.add(Features.unlabelled(encoding));
       }

@@ -136,4 +136,51 @@ class ProblemTypeTest {
         + " got ranking", assertThrows(IllegalArgumentException.class,
             () -> BertConfig.load(TinyBert.hfFolder()).withProblemType("ranking")).getMessage());
   }
+
+  @Test
+  void multiLabelListsAreReadAsZeroOneVectorsAndTrainWithBceWithLogits() throws IOException {
+    Map<String, Integer> label2id = Map.of("weather", 0, "food", 1, "sport", 2);
+    TextColumns columns = TextColumns.builder().label("labels").multiLabel().label2id(label2id).build();
+    Path jsonl = Files.writeString(tmp.resolve("topics.jsonl"), """
+        {"text": "Rain stopped the match.", "labels": ["weather", "sport"]}
+        {"text": "He likes his coffee strong.", "labels": [1]}
+        {"text": "Nothing to see here.", "labels": []}
+        """);
+    List<TextExample> read = TextDatasets.readJsonLines(jsonl, columns);
+    assertArrayEquals(new float[] {1, 0, 1}, read.get(0).scores());
+    assertArrayEquals(new float[] {0, 1, 0}, read.get(1).scores());
+    assertArrayEquals(new float[] {0, 0, 0}, read.get(2).scores());
+    Path csv = Files.writeString(tmp.resolve("topics.csv"), "text,labels\n\"Rain stopped the match.\","
+        + "\"[\"\"weather\"\",\"\"sport\"\"]\"\n");
+    assertEquals(read.subList(0, 1), TextDatasets.readCsv(csv, columns), "CSV cells hold the list as JSON");
+
+    Path unknown = Files.writeString(tmp.resolve("unknown.jsonl"), "{\"text\": \"a\", \"labels\": [\"news\"]}\n");
+    assertEquals("line 1 of " + unknown + ": label 'news' in column 'labels' is not in label2id; known labels: [food,"
+        + " sport, weather]", assertThrows(IllegalArgumentException.class,
+            () -> TextDatasets.readJsonLines(unknown, columns)).getMessage());
+    Path single = Files.writeString(tmp.resolve("single.jsonl"), "{\"text\": \"a\", \"labels\": \"food\"}\n");
+    assertEquals("line 1 of " + single + ": column 'labels' holds food, not a JSON array of labels such as [\"joy\","
+        + " \"surprise\"] (multi-label)", assertThrows(IllegalArgumentException.class,
+            () -> TextDatasets.readJsonLines(single, columns)).getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> TextColumns.builder().multiLabel().build())
+        .getMessage().startsWith("multi-label columns need label2id with the class ids 0..n-1 of all n classes"));
+
+    BertConfig config = BertConfig.load(TinyBert.hfFolder()).withProblemType("multi_label_classification");
+    try (TextTokenizer tokenizer = TextTokenizer.load(TinyBert.hfFolder());
+        Model model = Model.newInstance("tiny-bert-topics")) {
+      BertForSequenceClassification block = new BertForSequenceClassification(config);
+      model.setBlock(block);
+      PretrainedWeights.loadSafetensors(block, model.getNDManager(), TinyBert.hfFolder());
+      TrainingArguments args = TrainingArguments.builder().outputDir(tmp.resolve("run").toString()).maxSteps(20)
+          .perDeviceTrainBatchSize(3).learningRate(1e-2).loggingSteps(10).saveStrategy("no").disableTqdm(true)
+          .reportTo("none").seed(5).build();
+      try (Trainer trainer = Trainer.builder().model(model).loss(new BceWithLogitsLoss()).args(args)
+          .trainDataset(tokenizer.tokenize(read), DataCollatorWithPadding.builder(tokenizer).build()).build()) {
+        trainer.train();
+        List<Double> losses = trainer.state().logHistory().stream().filter(r -> r.containsKey("loss"))
+            .map(r -> ((Number) r.get("loss")).doubleValue()).toList();
+        assertTrue(losses.get(1) < losses.get(0) / 2, "the binary cross entropy falls: " + losses);
+      }
+    }
+  }
 }
