@@ -140,22 +140,48 @@ public final class TextTokenizer implements AutoCloseable {
    * Words cut off by truncation lose their tags.
    */
   public List<Features> tokenizeWords(List<TaggedWords> examples) {
+    return tokenizeWords(examples, null);
+  }
+
+  /**
+   * As {@link #tokenizeWords(List)} with HF's {@code label_all_tokens=True}: a word's other tokens are labelled
+   * too, with the word's tag, or with the {@code I-} tag of its type when the word's tag is a {@code B-} tag that has
+   * one ({@code tagNames} by class id, e.g. {@code O, B-PER, I-PER}).
+   */
+  public List<Features> tokenizeWordsLabellingAllTokens(List<TaggedWords> examples, List<String> tagNames) {
+    int[] inside = new int[tagNames.size()];
+    for (int id = 0; id < inside.length; id++) {
+      String name = tagNames.get(id);
+      int i = name.startsWith("B-") ? tagNames.indexOf("I-" + name.substring(2)) : -1;
+      inside[id] = i >= 0 ? i : id;
+    }
+    return tokenizeWords(examples, inside);
+  }
+
+  /** {@code continued}: the label of a word's other tokens by the word's tag; null for -100. */
+  private List<Features> tokenizeWords(List<TaggedWords> examples, int[] continued) {
     List<Features> out = new ArrayList<>(examples.size());
     for (TaggedWords example : examples) {
       Encoding encoding = encodeWords(example.words());
-      out.add(example.hasTags() ? Features.withTokenLabels(encoding, firstTokenLabels(encoding.wordIds(),
-          example.tags())) : Features.unlabelled(encoding));
+      out.add(example.hasTags() ? Features.withTokenLabels(encoding, tokenLabels(encoding.wordIds(), example.tags(),
+          continued)) : Features.unlabelled(encoding));
     }
     return out;
   }
 
-  /** The word's tag on the first token of each word, -100 elsewhere. */
-  static long[] firstTokenLabels(long[] wordIds, int[] tags) {
+  /** The word's tag on the first token of each word; -100 on special tokens and, unless labelled, the others. */
+  static long[] tokenLabels(long[] wordIds, int[] tags, int[] continued) {
     long[] labels = new long[wordIds.length];
     long previous = -1;
     for (int i = 0; i < wordIds.length; i++) {
       long word = wordIds[i];
-      labels[i] = word < 0 || word == previous ? DataCollatorWithPadding.IGNORE_INDEX : tags[(int) word];
+      if (word < 0) {
+        labels[i] = DataCollatorWithPadding.IGNORE_INDEX;
+      } else if (word != previous) {
+        labels[i] = tags[(int) word];
+      } else {
+        labels[i] = continued == null ? DataCollatorWithPadding.IGNORE_INDEX : continued[tags[(int) word]];
+      }
       previous = word;
     }
     return labels;

@@ -55,6 +55,17 @@ class TokenClassificationTest {
   }
 
   @Test
+  void withLabelAllTokensAWordsOtherTokensGetItsInsideTag() {
+    try (TextTokenizer tokenizer = TextTokenizer.load(TinyBert.hfFolder())) {
+      // The fourth example: Zyxq (4 tokens), umbrella-stand (7), rain, 42 (2); tags by word 0, 1, 2, 0.
+      Features f = tokenizer.tokenizeWordsLabellingAllTokens(examples().subList(3, 4), List.of("O", "B-X", "I-X"))
+          .get(0);
+      // B-X (1) continues as I-X (2); O (0) and I-X (2) continue as themselves; special tokens stay -100.
+      assertArrayEquals(new long[] {-100, 0, 0, 0, 0, 1, 2, 2, 2, 2, 2, 2, 2, 0, 0, -100}, f.labels());
+    }
+  }
+
+  @Test
   void logitsAndLossEqualHfsBertForTokenClassification() {
     try (TextTokenizer tokenizer = TextTokenizer.load(TinyBert.hfFolder());
         NDManager manager = NDManager.newBaseManager()) {
