@@ -40,6 +40,7 @@ public final class TextTokenizer implements AutoCloseable {
   private final TokenizerFiles files;
   private final Truncation truncation;
   private final OptionalInt maxLength;
+  private final boolean returnOverflowingTokens;
   private final AtomicBoolean warnedTooLong = new AtomicBoolean();
 
   private TextTokenizer(Builder b) {
@@ -55,8 +56,15 @@ public final class TextTokenizer implements AutoCloseable {
     } else {
       this.maxLength = OptionalInt.empty();
     }
+    this.returnOverflowingTokens = b.returnOverflowingTokens;
+    if (returnOverflowingTokens && truncation == Truncation.DO_NOT_TRUNCATE) {
+      throw new IllegalArgumentException("return_overflowing_tokens=true needs truncation (a max_length): the"
+          + " overflowing tokens are what truncation cuts off");
+    }
     Map<String, String> options = new HashMap<>();
     options.put("addSpecialTokens", String.valueOf(b.addSpecialTokens));
+    options.put("stride", String.valueOf(b.stride));
+    options.put("withOverflowingTokens", String.valueOf(returnOverflowingTokens));
     options.put("padding", "false");
     options.put("truncation", truncation == Truncation.DO_NOT_TRUNCATE ? "false" : truncation.name());
     // DJL clamps max_length to modelMaxLength (512 unless given); HF does not, so lift DJL's limit.
@@ -98,18 +106,43 @@ public final class TextTokenizer implements AutoCloseable {
 
   /**
    * Tokenizes a dataset (HF's {@code dataset.map(tokenize)}): each example's text (and pair) encoded, with its
-   * label (class id, or scores: a regression target, a multi-label 0/1 per class) when it has one.
+   * label (class id, or scores: a regression target, a multi-label 0/1 per class) when it has one; with {@code
+   * returnOverflowingTokens}, one features per window, each with the example's label.
    */
   public List<Features> tokenize(List<TextExample> examples) {
     List<Features> out = new ArrayList<>(examples.size());
     for (TextExample e : examples) {
-      Encoding encoding = encode(e.text(), e.textPair());
-      if (e.label().isPresent()) {
-        out.add(Features.withLabel(encoding, e.label().getAsInt()));
-      } else if (e.scores().length > 0) {
-        out.add(Features.withScores(encoding, e.scores()));
-      } else {
-        out.add(Features.unlabelled(encoding));
+      for (Encoding encoding : windows(e.text(), e.textPair())) {
+        out.add(features(encoding, e));
+      }
+    }
+    return out;
+  }
+
+  private static Features features(Encoding encoding, TextExample e) {
+    if (e.label().isPresent()) {
+      return Features.withLabel(encoding, e.label().getAsInt());
+    }
+    return e.scores().length > 0 ? Features.withScores(encoding, e.scores()) : Features.unlabelled(encoding);
+  }
+
+  /**
+   * HF's {@code tokenizer(text, truncation=..., max_length=..., stride=..., return_overflowing_tokens=True)}: the
+   * truncated encoding, then the windows of the tokens truncation cut off, each overlapping the one before by {@code
+   * stride} tokens (for texts longer than the model takes). Without {@code returnOverflowingTokens} the truncated
+   * encoding alone.
+   */
+  public List<Encoding> encodeWithOverflow(String text) {
+    return windows(text, Optional.empty());
+  }
+
+  private List<Encoding> windows(String text, Optional<String> textPair) {
+    ai.djl.huggingface.tokenizers.Encoding e = djlEncode(text, textPair);
+    List<Encoding> out = new ArrayList<>();
+    out.add(toEncoding(e));
+    if (returnOverflowingTokens) {
+      for (ai.djl.huggingface.tokenizers.Encoding overflow : e.getOverflowing()) {
+        out.add(toEncoding(overflow));
       }
     }
     return out;
@@ -128,9 +161,7 @@ public final class TextTokenizer implements AutoCloseable {
           + " (truncation=" + truncation.hfName() + ", max_length=" + (maxLength.isPresent() ? maxLength.getAsInt()
           : "None") + "): " + ex.getMessage(), ex);
     }
-    Encoding encoding = new Encoding(e.getIds(), e.getTypeIds(), e.getAttentionMask(), e.getWordIds());
-    warnIfLongerThanModel(encoding.length());
-    return encoding;
+    return toEncoding(e);
   }
 
   /**
@@ -188,14 +219,20 @@ public final class TextTokenizer implements AutoCloseable {
   }
 
   private Encoding encode(String text, Optional<String> textPair) {
-    ai.djl.huggingface.tokenizers.Encoding e;
+    return toEncoding(djlEncode(text, textPair));
+  }
+
+  private ai.djl.huggingface.tokenizers.Encoding djlEncode(String text, Optional<String> textPair) {
     try {
-      e = textPair.isPresent() ? tokenizer.encode(text, textPair.get()) : tokenizer.encode(text);
+      return textPair.isPresent() ? tokenizer.encode(text, textPair.get()) : tokenizer.encode(text);
     } catch (RuntimeException ex) {
       throw new IllegalArgumentException("cannot encode \"" + abbreviate(text) + "\"" + textPair.map(p -> " with \""
           + abbreviate(p) + "\"").orElse("") + " (truncation=" + truncation.hfName() + ", max_length="
           + (maxLength.isPresent() ? maxLength.getAsInt() : "None") + "): " + ex.getMessage(), ex);
     }
+  }
+
+  private Encoding toEncoding(ai.djl.huggingface.tokenizers.Encoding e) {
     Encoding encoding = new Encoding(e.getIds(), e.getTypeIds(), e.getAttentionMask(), e.getWordIds());
     warnIfLongerThanModel(encoding.length());
     return encoding;
@@ -274,6 +311,8 @@ public final class TextTokenizer implements AutoCloseable {
     private Optional<Truncation> truncation = Optional.empty();
     private OptionalInt maxLength = OptionalInt.empty();
     private boolean addSpecialTokens = true;
+    private int stride;
+    private boolean returnOverflowingTokens;
 
     private Builder(Path path) {
       this.path = path;
@@ -295,6 +334,30 @@ public final class TextTokenizer implements AutoCloseable {
      */
     public Builder maxLength(int v) {
       maxLength = positive("max_length", v);
+      return this;
+    }
+
+    /**
+     * HF's {@code stride} (default 0): with {@link #returnOverflowingTokens}, how many tokens each window repeats from
+     * the one before.
+     *
+     * @throws IllegalArgumentException when negative
+     */
+    public Builder stride(int v) {
+      if (v < 0) {
+        throw new IllegalArgumentException("stride must be 0 or more, got " + v);
+      }
+      stride = v;
+      return this;
+    }
+
+    /**
+     * HF's {@code return_overflowing_tokens} (default false): the tokens truncation cuts off are encoded as more
+     * windows instead of dropped ({@link #encodeWithOverflow}); {@link #tokenize} then gives every window of an
+     * example its own features with the example's label. Needs truncation.
+     */
+    public Builder returnOverflowingTokens(boolean v) {
+      returnOverflowingTokens = v;
       return this;
     }
 
