@@ -137,7 +137,10 @@ public final class TextTokenizer implements AutoCloseable {
   }
 
   private List<Encoding> windows(String text, Optional<String> textPair) {
-    ai.djl.huggingface.tokenizers.Encoding e = djlEncode(text, textPair);
+    return withOverflow(djlEncode(text, textPair));
+  }
+
+  private List<Encoding> withOverflow(ai.djl.huggingface.tokenizers.Encoding e) {
     List<Encoding> out = new ArrayList<>();
     out.add(toEncoding(e));
     if (returnOverflowingTokens) {
@@ -153,22 +156,33 @@ public final class TextTokenizer implements AutoCloseable {
    * on its own, and the encoding's word ids are indices into {@code words} (-1 for special tokens).
    */
   public Encoding encodeWords(List<String> words) {
-    ai.djl.huggingface.tokenizers.Encoding e;
+    return toEncoding(djlEncodeWords(words));
+  }
+
+  /**
+   * {@link #encodeWords} with {@code returnOverflowingTokens}: the truncated encoding, then the windows of the rest,
+   * as {@link #encodeWithOverflow} makes them; word ids keep indexing {@code words}.
+   */
+  public List<Encoding> encodeWordsWithOverflow(List<String> words) {
+    return withOverflow(djlEncodeWords(words));
+  }
+
+  private ai.djl.huggingface.tokenizers.Encoding djlEncodeWords(List<String> words) {
     try {
-      e = tokenizer.encode(words.toArray(String[]::new));
+      return tokenizer.encode(words.toArray(String[]::new));
     } catch (RuntimeException ex) {
       throw new IllegalArgumentException("cannot encode the words " + abbreviate(String.join(" ", words))
           + " (truncation=" + truncation.hfName() + ", max_length=" + (maxLength.isPresent() ? maxLength.getAsInt()
           : "None") + "): " + ex.getMessage(), ex);
     }
-    return toEncoding(e);
   }
 
   /**
    * Tokenizes a token-classification dataset as HF's examples do ({@code tokenize_and_align_labels}): each
    * example's words encoded with {@link #encodeWords}, the first token of each word labelled with the word's tag,
    * its other tokens and the special tokens -100 (ignored by the loss); examples without tags are unlabelled.
-   * Words cut off by truncation lose their tags.
+   * Words cut off by truncation lose their tags, unless {@code returnOverflowingTokens} makes windows of them: each
+   * window is labelled the same way, its first token labelled even when its word began in the window before.
    */
   public List<Features> tokenizeWords(List<TaggedWords> examples) {
     return tokenizeWords(examples, null);
@@ -193,9 +207,10 @@ public final class TextTokenizer implements AutoCloseable {
   private List<Features> tokenizeWords(List<TaggedWords> examples, int[] continued) {
     List<Features> out = new ArrayList<>(examples.size());
     for (TaggedWords example : examples) {
-      Encoding encoding = encodeWords(example.words());
-      out.add(example.hasTags() ? Features.withTokenLabels(encoding, tokenLabels(encoding.wordIds(), example.tags(),
-          continued)) : Features.unlabelled(encoding));
+      for (Encoding encoding : encodeWordsWithOverflow(example.words())) {
+        out.add(example.hasTags() ? Features.withTokenLabels(encoding, tokenLabels(encoding.wordIds(),
+            example.tags(), continued)) : Features.unlabelled(encoding));
+      }
     }
     return out;
   }
