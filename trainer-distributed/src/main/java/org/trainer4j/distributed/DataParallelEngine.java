@@ -20,7 +20,6 @@ import org.trainer4j.core.engine.BatchOutput;
 import org.trainer4j.core.engine.ComputeLoss;
 import org.trainer4j.core.engine.DjlEngine;
 import org.trainer4j.core.engine.EvalBatch;
-import org.trainer4j.core.engine.LabelSmoothable;
 import org.trainer4j.core.engine.MicroBatch;
 import org.trainer4j.core.engine.TrainingEngine;
 import org.trainer4j.core.metrics.HostArray;
@@ -45,7 +44,6 @@ public final class DataParallelEngine implements TrainingEngine {
   private final Model model;
   private final Collective collective;
   private final int localRank;
-  private final double labelSmoothingFactor;
   private List<NamedParameter> parameters = List.of();
   private ByteBuffer gradients;
   private boolean weightsShared;
@@ -58,19 +56,19 @@ public final class DataParallelEngine implements TrainingEngine {
    * @param localRank this worker's place on its host ({@code LOCAL_RANK})
    */
   public DataParallelEngine(TrainingEngine delegate, Model model, Collective collective, int localRank) {
-    this(delegate, model, collective, localRank, delegate.labelSmoothingFactor());
+    this.delegate = delegate;
+    this.model = model;
+    this.collective = collective;
+    this.localRank = localRank;
   }
 
   /**
-   * The data-parallel engine of a DJL model and loss, as {@code Trainer.builder().model(...).loss(...)} makes: with
-   * {@code label_names} and, when {@code label_smoothing_factor} is above 0, the loss's smoothed copy ({@link
-   * LabelSmoothable}).
+   * The data-parallel engine of a DJL model and loss, as {@code Trainer.builder().model(...).loss(...)} makes it
+   * ({@link DjlEngine#of}: {@code label_names}, {@code label_smoothing_factor}).
    */
   public static DataParallelEngine of(Model model, Loss loss, TrainingArguments args, Collective collective,
       int localRank) {
-    double factor = args.labelSmoothingFactor();
-    DjlEngine replica = new DjlEngine(model, LabelSmoothable.smoothed(loss, factor), args.labelNames());
-    return new DataParallelEngine(replica, model, collective, localRank, factor);
+    return new DataParallelEngine(DjlEngine.of(model, loss, args), model, collective, localRank);
   }
 
   /** The data-parallel engine of a DJL model and a {@code compute_loss} function (HF's override). */
@@ -79,18 +77,9 @@ public final class DataParallelEngine implements TrainingEngine {
     return new DataParallelEngine(new DjlEngine(model, computeLoss, args.labelNames()), model, collective, localRank);
   }
 
-  private DataParallelEngine(TrainingEngine delegate, Model model, Collective collective, int localRank,
-      double labelSmoothingFactor) {
-    this.delegate = delegate;
-    this.model = model;
-    this.collective = collective;
-    this.localRank = localRank;
-    this.labelSmoothingFactor = labelSmoothingFactor;
-  }
-
   @Override
   public double labelSmoothingFactor() {
-    return labelSmoothingFactor;
+    return delegate.labelSmoothingFactor();
   }
 
   @Override

@@ -48,6 +48,7 @@ public final class DjlEngine implements TrainingEngine {
   private final NDManager manager;
   private final ComputeLoss computeLoss;
   private final List<String> labelNames;
+  private final double labelSmoothingFactor; // what the loss was smoothed by, when this engine smoothed it
   private List<NamedParameter> parameters = List.of();
   private long parameterCount;
   private Optimizer optimizer;
@@ -68,7 +69,20 @@ public final class DjlEngine implements TrainingEngine {
    * @param labelNames {@code label_names}: the labels the function sees (empty: all)
    */
   public DjlEngine(Model model, ComputeLoss computeLoss, List<String> labelNames) {
-    this(model, null, model.getNDManager(), computeLoss, labelNames);
+    this(model, null, model.getNDManager(), computeLoss, labelNames, 0);
+  }
+
+  /**
+   * The engine {@code Trainer.builder().model(model).loss(loss).args(args)} makes, for wrapping in an engine of one's
+   * own (a data-parallel one): {@code label_names} from the arguments and, with {@code label_smoothing_factor} above
+   * 0, the loss's smoothed copy ({@link LabelSmoothable}), which {@link #labelSmoothingFactor()} then reports.
+   *
+   * @throws IllegalArgumentException when the factor is above 0 and the loss cannot smooth its labels
+   */
+  public static DjlEngine of(Model model, Loss loss, TrainingArguments args) {
+    double factor = args.labelSmoothingFactor();
+    return new DjlEngine(model, null, model.getNDManager(), ComputeLoss.of(LabelSmoothable.smoothed(loss, factor)),
+        args.labelNames(), factor);
   }
 
   /** An engine that evaluates and predicts with this model, and cannot train. */
@@ -79,11 +93,11 @@ public final class DjlEngine implements TrainingEngine {
   /** An engine that evaluates and predicts with this model and loss function, and cannot train. */
   public static DjlEngine forInference(InferenceModel model, NDManager manager, ComputeLoss computeLoss,
       List<String> labelNames) {
-    return new DjlEngine(null, model, manager, computeLoss, labelNames);
+    return new DjlEngine(null, model, manager, computeLoss, labelNames, 0);
   }
 
   private DjlEngine(Model model, InferenceModel inference, NDManager manager, ComputeLoss computeLoss,
-      List<String> labelNames) {
+      List<String> labelNames, double labelSmoothingFactor) {
     if (computeLoss == null) {
       throw new IllegalArgumentException("the engine needs a loss or a compute_loss function, got null");
     }
@@ -92,6 +106,12 @@ public final class DjlEngine implements TrainingEngine {
     this.manager = manager;
     this.computeLoss = computeLoss;
     this.labelNames = List.copyOf(labelNames);
+    this.labelSmoothingFactor = labelSmoothingFactor;
+  }
+
+  @Override
+  public double labelSmoothingFactor() {
+    return labelSmoothingFactor;
   }
 
   @Override

@@ -50,8 +50,8 @@ public final class TrainerLoss {
       throw new IllegalArgumentException("label_smoothing_factor=" + args.labelSmoothingFactor() + " applies to the"
           + " loss given to Trainer.builder().loss(...); the engine given to Trainer.builder().engine(...) computes"
           + " its own loss, smoothed by " + engine.labelSmoothingFactor() + ": build the engine from these"
-          + " arguments (e.g. DataParallelEngine.of(model, loss, args, ...)) or give it a loss smoothed by the same"
-          + " factor (LabelSmoothable.smoothed(loss, " + args.labelSmoothingFactor() + "))");
+          + " arguments (DjlEngine.of(model, loss, args), or DataParallelEngine.of(model, loss, args, ...)) or"
+          + " report the factor from its labelSmoothingFactor()");
     }
   }
 }

@@ -83,6 +83,21 @@ class LabelSmoothableTest {
   }
 
   @Test
+  void anEngineBuiltFromTheArgumentsSmoothsAndIsAccepted() {
+    List<Double> calls = new ArrayList<>();
+    try (Model model = Fixtures.mlp(4)) {
+      DjlEngine engine = DjlEngine.of(model, new RecordingLoss(0, calls), args(0.1));
+      assertEquals(0.1, engine.labelSmoothingFactor());
+      try (Trainer trainer = Trainer.builder().engine(engine).args(args(0.1))
+          .trainDataset(Fixtures.dataset(Fixtures.blobs(16, 1))).build()) {
+        trainer.train();
+      }
+    }
+    assertFalse(calls.isEmpty());
+    assertEquals(Set.of(0.1), Set.copyOf(calls));
+  }
+
+  @Test
   void anEngineOfOnesOwnCannotBeSmoothedByTheTrainer() {
     try (Model model = Fixtures.mlp(4)) {
       DjlEngine engine = new DjlEngine(model, Loss.softmaxCrossEntropyLoss(), List.of());
@@ -90,8 +105,8 @@ class LabelSmoothableTest {
           .engine(engine).args(args(0.1)).trainDataset(Fixtures.dataset(Fixtures.blobs(16, 1))).build());
       assertEquals("label_smoothing_factor=0.1 applies to the loss given to Trainer.builder().loss(...); the engine"
           + " given to Trainer.builder().engine(...) computes its own loss, smoothed by 0.0: build the engine from"
-          + " these arguments (e.g. DataParallelEngine.of(model, loss, args, ...)) or give it a loss smoothed by the"
-          + " same factor (LabelSmoothable.smoothed(loss, 0.1))", e.getMessage());
+          + " these arguments (DjlEngine.of(model, loss, args), or DataParallelEngine.of(model, loss, args, ...)) or"
+          + " report the factor from its labelSmoothingFactor()", e.getMessage());
     }
   }
 }
