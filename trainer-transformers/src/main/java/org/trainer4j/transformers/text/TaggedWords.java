@@ -1,10 +1,6 @@
 package org.trainer4j.transformers.text;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.trainer4j.transformers.JsonFiles;
 
 /**
  * A token-classification example as HF's datasets hold it (e.g. CoNLL-2003's {@code tokens} and {@code ner_tags}):
@@ -53,31 +48,14 @@ public record TaggedWords(List<String> words, int[] tags) {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no token-classification dataset at " + file + ": give the path of a file");
     }
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
-    List<TaggedWords> out = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      if (!lines.get(i).isBlank()) {
-        out.add(parse(lines.get(i), "line " + (i + 1) + " of " + file, wordsColumn, tagsColumn, label2id));
-      }
-    }
-    return out;
+    return TextDatasets.readAll(file, () -> TextDatasets.jsonObjects(file,
+        (row, where) -> parse(row, where, wordsColumn, tagsColumn, label2id)));
   }
 
-  private static TaggedWords parse(String line, String where, String wordsColumn, String tagsColumn,
+  private static TaggedWords parse(JsonNode row, String where, String wordsColumn, String tagsColumn,
       Map<String, Integer> label2id) {
-    JsonNode row;
-    try {
-      row = JsonFiles.mapper().readTree(line);
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException(where + " is not JSON: " + e.getOriginalMessage(), e);
-    }
-    JsonNode words = row == null ? null : row.get(wordsColumn);
-    JsonNode tags = row == null ? null : row.get(tagsColumn);
+    JsonNode words = row.get(wordsColumn);
+    JsonNode tags = row.get(tagsColumn);
     if (words == null || !words.isArray() || tags == null || !tags.isArray()) {
       throw new IllegalArgumentException(where + " needs arrays \"" + wordsColumn + "\" and \"" + tagsColumn + "\"");
     }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -83,8 +84,9 @@ public final class TextDatasets {
     return open;
   }
 
-  private static List<TextExample> readAll(Path file, ExampleSource<TextExample> open) {
-    try (Stream<TextExample> examples = open.open()) {
+  /** Every example of {@code open}'s stream, in a list. */
+  static <T> List<T> readAll(Path file, ExampleSource<T> open) {
+    try (Stream<T> examples = open.open()) {
       return examples.collect(Collectors.toCollection(ArrayList::new));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
@@ -93,9 +95,35 @@ public final class TextDatasets {
 
   /** The examples of a JSON-lines file as a lazy stream that closes the file when it is closed. */
   private static Stream<TextExample> jsonLines(Path file, TextColumns columns) throws IOException {
+    return jsonObjects(file, (row, where) -> jsonExample(columns, row, where));
+  }
+
+  /**
+   * Each non-blank line of a JSON-lines file as a JSON object, turned into a row by {@code toRow} (given the object
+   * and where it is, e.g. "line 3 of data.jsonl"), as a lazy stream that closes the file when it is closed.
+   *
+   * @throws IllegalArgumentException naming the line when it is not a JSON object
+   */
+  static <T> Stream<T> jsonObjects(Path file, BiFunction<JsonNode, String, T> toRow) throws IOException {
     BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
     return numbered(number -> readLine(reader, file, number)).filter(line -> !line.value().isBlank())
-        .map(line -> jsonExample(file, columns, line)).onClose(() -> close(reader, file));
+        .map(line -> {
+          String where = "line " + line.number() + " of " + file;
+          return toRow.apply(jsonObject(line.value(), where), where);
+        }).onClose(() -> close(reader, file));
+  }
+
+  private static JsonNode jsonObject(String line, String where) {
+    JsonNode row;
+    try {
+      row = JsonFiles.mapper().readTree(line);
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException(where + " is not JSON: " + e.getOriginalMessage(), e);
+    }
+    if (row == null || !row.isObject()) {
+      throw new IllegalArgumentException(where + " is not a JSON object");
+    }
+    return row;
   }
 
   /** The examples of a CSV file as a lazy stream that closes the file when it is closed. */
@@ -128,17 +156,7 @@ public final class TextDatasets {
     }
   }
 
-  private static TextExample jsonExample(Path file, TextColumns columns, Numbered<String> line) {
-    String where = "line " + line.number() + " of " + file;
-    JsonNode row;
-    try {
-      row = JsonFiles.mapper().readTree(line.value());
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException(where + " is not JSON: " + e.getOriginalMessage(), e);
-    }
-    if (row == null || !row.isObject()) {
-      throw new IllegalArgumentException(where + " is not a JSON object");
-    }
+  private static TextExample jsonExample(TextColumns columns, JsonNode row, String where) {
     return example(columns, where, name -> {
       JsonNode v = row.get(name);
       if (v == null || v.isNull()) {
