@@ -36,6 +36,39 @@ public record TaggedWords(List<String> words, int[] tags) {
   }
 
   /**
+   * The tags aligned to an encoding of these words ({@code wordIds} indexing them, -1 for special tokens): the
+   * word's tag on the first token of each word; -100 on special tokens, and on a word's other tokens unless {@code
+   * continued} (by the word's tag) gives their label.
+   */
+  long[] tokenLabels(long[] wordIds, int[] continued) {
+    long[] labels = new long[wordIds.length];
+    long previous = -1;
+    for (int i = 0; i < wordIds.length; i++) {
+      long word = wordIds[i];
+      if (word < 0) {
+        labels[i] = DataCollatorWithPadding.IGNORE_INDEX;
+      } else if (word != previous) {
+        labels[i] = tags[(int) word];
+      } else {
+        labels[i] = continued == null ? DataCollatorWithPadding.IGNORE_INDEX : continued[tags[(int) word]];
+      }
+      previous = word;
+    }
+    return labels;
+  }
+
+  /** HF's {@code b_to_i_label}: by class id, the {@code I-} tag of a {@code B-} tag's type if any, else itself. */
+  static int[] insideTags(List<String> tagNames) {
+    int[] inside = new int[tagNames.size()];
+    for (int id = 0; id < inside.length; id++) {
+      String name = tagNames.get(id);
+      int i = name.startsWith("B-") ? tagNames.indexOf("I-" + name.substring(2)) : -1;
+      inside[id] = i >= 0 ? i : id;
+    }
+    return inside;
+  }
+
+  /**
    * One example per non-blank line, each a JSON object with an array of words ({@code wordsColumn}, e.g. {@code
    * tokens}) and an array of tags ({@code tagsColumn}, e.g. {@code ner_tags}): class ids, or label names that
    * {@code label2id} maps (give an empty map for ids).

@@ -194,13 +194,7 @@ public final class TextTokenizer implements AutoCloseable {
    * one ({@code tagNames} by class id, e.g. {@code O, B-PER, I-PER}).
    */
   public List<Features> tokenizeWordsLabellingAllTokens(List<TaggedWords> examples, List<String> tagNames) {
-    int[] inside = new int[tagNames.size()];
-    for (int id = 0; id < inside.length; id++) {
-      String name = tagNames.get(id);
-      int i = name.startsWith("B-") ? tagNames.indexOf("I-" + name.substring(2)) : -1;
-      inside[id] = i >= 0 ? i : id;
-    }
-    return tokenizeWords(examples, inside);
+    return tokenizeWords(examples, TaggedWords.insideTags(tagNames));
   }
 
   /** {@code continued}: the label of a word's other tokens by the word's tag; null for -100. */
@@ -208,29 +202,11 @@ public final class TextTokenizer implements AutoCloseable {
     List<Features> out = new ArrayList<>(examples.size());
     for (TaggedWords example : examples) {
       for (Encoding encoding : encodeWordsWithOverflow(example.words())) {
-        out.add(example.hasTags() ? Features.withTokenLabels(encoding, tokenLabels(encoding.wordIds(),
-            example.tags(), continued)) : Features.unlabelled(encoding));
+        out.add(example.hasTags() ? Features.withTokenLabels(encoding, example.tokenLabels(encoding.wordIds(),
+            continued)) : Features.unlabelled(encoding));
       }
     }
     return out;
-  }
-
-  /** The word's tag on the first token of each word; -100 on special tokens and, unless labelled, the others. */
-  static long[] tokenLabels(long[] wordIds, int[] tags, int[] continued) {
-    long[] labels = new long[wordIds.length];
-    long previous = -1;
-    for (int i = 0; i < wordIds.length; i++) {
-      long word = wordIds[i];
-      if (word < 0) {
-        labels[i] = DataCollatorWithPadding.IGNORE_INDEX;
-      } else if (word != previous) {
-        labels[i] = tags[(int) word];
-      } else {
-        labels[i] = continued == null ? DataCollatorWithPadding.IGNORE_INDEX : continued[tags[(int) word]];
-      }
-      previous = word;
-    }
-    return labels;
   }
 
   private Encoding encode(String text, Optional<String> textPair) {
