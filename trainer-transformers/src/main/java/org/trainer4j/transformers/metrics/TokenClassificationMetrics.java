@@ -32,19 +32,21 @@ public final class TokenClassificationMetrics implements ComputeMetrics {
     }
     int examples = (int) labels.shape()[0];
     int length = (int) labels.shape()[1];
-    int classes = (int) logits.shape()[2];
+    // One row per token: the class of each token is its row's argmax.
+    int[] classes = new HostArray(logits.data(), new long[] {(long) examples * length, logits.shape()[2]})
+        .argmaxRows();
+    int[] ids = labels.asInts();
     List<List<String>> predicted = new ArrayList<>();
     List<List<String>> expected = new ArrayList<>();
     for (int e = 0; e < examples; e++) {
       List<String> p = new ArrayList<>();
       List<String> r = new ArrayList<>();
-      for (int t = 0; t < length; t++) {
-        int label = Math.round(labels.get(e * length + t));
-        if (label == HostArray.PADDING_INDEX) {
+      for (int t = e * length; t < (e + 1) * length; t++) {
+        if (ids[t] == HostArray.PADDING_INDEX) {
           continue;
         }
-        p.add(tag(argmax(logits, (e * length + t) * classes, classes)));
-        r.add(tag(label));
+        p.add(tag(classes[t]));
+        r.add(tag(ids[t]));
       }
       predicted.add(p);
       expected.add(r);
@@ -57,15 +59,5 @@ public final class TokenClassificationMetrics implements ComputeMetrics {
       throw new IllegalArgumentException("class id " + id + " has no tag name; the tags are " + tags);
     }
     return tags.get(id);
-  }
-
-  private static int argmax(HostArray logits, int offset, int classes) {
-    int best = 0;
-    for (int c = 1; c < classes; c++) {
-      if (logits.get(offset + c) > logits.get(offset + best)) {
-        best = c;
-      }
-    }
-    return best;
   }
 }
